@@ -30,15 +30,19 @@ struct ddb_num {
 
 enum num_status {
   NUM_OK = 0,
-  NUM_SYNTAX,    /* not a number: "A value provided cannot be converted into a number" */
+  NUM_SYNTAX,    /* not a number (see num_status_message) */
   NUM_PRECISION, /* > 38 significant digits */
   NUM_OVERFLOW,  /* magnitude > 9.99..E+125 */
   NUM_UNDERFLOW, /* non-zero magnitude < 1E-130 */
 };
 
 /* Parse DynamoDB number text (optional sign, digits, optional '.', optional
-** exponent; leading/trailing zeros allowed, e.g. "001.500", "-1e5", ".5").
-** Whitespace, "+inf", "NaN", hex and empty strings are NUM_SYNTAX. */
+** exponent; leading/trailing zeros allowed, e.g. "001.500", "-1e5", ".5",
+** "5.", "+5"). Whitespace, "+inf", "NaN", hex, "+" and empty strings are
+** NUM_SYNTAX; an exponent too long for int64 is NUM_SYNTAX, a shorter one
+** out of range is NUM_OVERFLOW/NUM_UNDERFLOW ("1e99999999999" overflows).
+** Checks run in the order overflow, underflow, precision. out is written
+** only on NUM_OK. s need not be NUL-terminated. */
 enum num_status num_parse(const char *s, size_t len, struct ddb_num *out);
 
 /* Canonical text as DynamoDB returns it ("001.500" -> "1.5", "1e3" -> "1000",
@@ -49,18 +53,38 @@ size_t num_format(const struct ddb_num *a, char *buf);
 /* <0, 0, >0 as a <, =, > b numerically. */
 int num_cmp(const struct ddb_num *a, const struct ddb_num *b);
 
-/* out = a + b, out = a - b. Exact; returns NUM_PRECISION, NUM_OVERFLOW or
-** NUM_UNDERFLOW when the exact result is not representable (out then unchanged). */
+/* out = a + b, out = a - b (for ADD and SET a = b + c / b - c). Exact;
+** returns NUM_OVERFLOW, NUM_UNDERFLOW or NUM_PRECISION (checked in that order,
+** as DynamoDB does) when the exact result is not representable: out is then
+** unchanged. No rounding: 1E+37 + 0.1 is NUM_PRECISION. out may alias a or b. */
 enum num_status num_add(const struct ddb_num *a, const struct ddb_num *b, struct ddb_num *out);
 enum num_status num_sub(const struct ddb_num *a, const struct ddb_num *b, struct ddb_num *out);
 
+/* The number equal to v (always representable). */
+void num_from_int64(int64_t v, struct ddb_num *out);
+/* *out = a truncated toward zero, saturated to INT64_MIN..INT64_MAX. Returns 0
+** when a is an integer in range (exact), -1 otherwise (fraction, too large). */
+int num_to_int64(const struct ddb_num *a, int64_t *out);
+
 /* Order-preserving, self-delimiting bytes: memcmp order of the encodings equals
 ** numeric order, and no encoding is a prefix of another. Returns the length
-** (<= NUM_KEY_MAX). num_key_decode reverses it; returns bytes consumed or 0. */
+** (1 for zero, 3..21 otherwise, <= NUM_KEY_MAX); the layout is in number.c.
+** num_key_decode reverses it; returns bytes consumed, or 0 when in does not
+** start with a valid encoding. */
 size_t num_key_encode(const struct ddb_num *a, uint8_t *out);
 size_t num_key_decode(const uint8_t *in, size_t len, struct ddb_num *out);
 
-/* DynamoDB's message for a status (for ValidationException). */
+/* DynamoDB's message for a status (for ValidationException); the same texts
+** serve parsing and arithmetic (ADD, SET a = b + c). For NUM_SYNTAX it is the
+** stem "The parameter cannot be converted to a numeric value", and DynamoDB
+** appends the raw text: PutItem, UpdateItem, DeleteItem, GetItem,
+** BatchGetItem and Query say "<stem>: <raw>" even for raw "" (so "<stem>: ");
+** BatchWriteItem, Transact* and Scan check in an older layer that says just
+** "<stem>" for "" (and "<stem>: <raw>" otherwise). Put/Update/DeleteItem wrap
+** every number error in "1 validation error detected: ". (Public conformance
+** suite captured on real DynamoDB, 2026; DynamoDB Local instead says "A value
+** provided cannot be converted into a number" and "DynamoDB only supports
+** precision up to 38 digits".) */
 const char *num_status_message(enum num_status st);
 
 #endif
