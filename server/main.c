@@ -1,0 +1,140 @@
+/*
+** server/main.c: ddbwatch's command line, start-up and clean shutdown.
+*/
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dispatch.h"
+#include "http.h"
+#include "request.h"
+#include "storage/store.h"
+
+#define DEFAULT_DATA_DIR "ddbwatch-data"
+
+static const char usage[] =
+    "usage: ddbwatch [--host ADDR] [--port N] [--data-dir DIR | --in-memory] [--sync full|none]\n"
+    "\n"
+    "A DynamoDB-compatible local server that flags risky traffic.\n"
+    "\n"
+    "  --host ADDR      address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n"
+    "  --port N         port to listen on (default 8000; 0 picks a free one)\n"
+    "  --data-dir DIR   keep data in DIR (default ./" DEFAULT_DATA_DIR ")\n"
+    "  --in-memory      keep nothing after exit\n"
+    "  --sync MODE      full: every acknowledged write is on disk (default);\n"
+    "                   none: no fsync, for throwaway data\n"
+    "  --deterministic  fixed request ids and clock (tests, fuzzing)\n"
+    "  --help           show this help\n"
+    "  --version        show the version\n";
+
+static struct {
+  uv_signal_t sigint, sigterm;
+  struct ddb_server srv;
+} app;
+
+static void on_http_closed(void *arg) {
+  (void)arg;
+  uv_close((uv_handle_t *)&app.sigint, NULL);
+  uv_close((uv_handle_t *)&app.sigterm, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum) {
+  (void)h;
+  (void)signum;
+  http_server_shutdown(app.srv.http, on_http_closed, NULL);
+}
+
+int main(int argc, char **argv) {
+  const char *host = "127.0.0.1", *data_dir = NULL, *sync = "full";
+  int port = 8000, in_memory = 0, deterministic = 0;
+  static const struct option opts[] = {
+      {"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'p'},
+      {"data-dir", required_argument, NULL, 'd'}, {"in-memory", no_argument, NULL, 'm'},
+      {"sync", required_argument, NULL, 's'},   {"deterministic", no_argument, NULL, 'D'},
+      {"help", no_argument, NULL, 'H'},         {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0}};
+  int c;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    switch (c) {
+    case 'h': host = optarg; break;
+    case 'p': {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*end || v < 0 || v > 65535) {
+        fprintf(stderr, "ddbwatch: --port must be a number from 0 to 65535, not '%s'\n", optarg);
+        return 2;
+      }
+      port = (int)v;
+      break;
+    }
+    case 'd': data_dir = optarg; break;
+    case 'm': in_memory = 1; break;
+    case 's': sync = optarg; break;
+    case 'D': deterministic = 1; break;
+    case 'H': fputs(usage, stdout); return 0;
+    case 'V': printf("ddbwatch %s\n", DDBWATCH_VERSION); return 0;
+    default: fputs(usage, stderr); return 2;
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "ddbwatch: unexpected argument '%s'\n%s", argv[optind], usage);
+    return 2;
+  }
+  if (in_memory && data_dir) {
+    fprintf(stderr, "ddbwatch: --data-dir and --in-memory cannot be used together\n");
+    return 2;
+  }
+  enum store_sync sync_mode;
+  if (strcmp(sync, "full") == 0) sync_mode = STORE_SYNC_FULL;
+  else if (strcmp(sync, "none") == 0) sync_mode = STORE_SYNC_NONE;
+  else {
+    fprintf(stderr, "ddbwatch: --sync must be full or none, not '%s'\n", sync);
+    return 2;
+  }
+  if (!in_memory && !data_dir) data_dir = DEFAULT_DATA_DIR;
+  if (strcmp(host, "localhost") == 0) host = "127.0.0.1";
+
+  signal(SIGPIPE, SIG_IGN);
+  char err[512] = "";
+  uv_loop_t *loop = uv_default_loop();
+  struct ddb_server *s = &app.srv;
+  s->loop = loop;
+  s->account_id = "000000000000";
+  s->default_region = "us-east-1";
+  s->deterministic = deterministic;
+  s->rng = deterministic ? 0x9E3779B97F4A7C15ull
+                         : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&app;
+  if (!s->rng) s->rng = 1;
+
+  s->store = store_open(in_memory ? NULL : data_dir, sync_mode, err, sizeof err);
+  if (!s->store) {
+    fprintf(stderr, "ddbwatch: %s\n", err);
+    return 1;
+  }
+  s->http = http_server_start(loop, host, port, dispatch_http, s, err, sizeof err);
+  if (!s->http) {
+    fprintf(stderr, "ddbwatch: %s\n", err);
+    store_close(s->store);
+    return 1;
+  }
+  uv_signal_init(loop, &app.sigint);
+  uv_signal_init(loop, &app.sigterm);
+  uv_signal_start(&app.sigint, on_signal, SIGINT);
+  uv_signal_start(&app.sigterm, on_signal, SIGTERM);
+
+  printf("ddbwatch %s listening on http://%s:%d (data: %s, sync: %s)\n", DDBWATCH_VERSION, host,
+         http_server_port(s->http), in_memory ? "in memory" : data_dir,
+         in_memory ? "none" : sync);
+  fflush(stdout);
+
+  uv_run(loop, UV_RUN_DEFAULT);
+
+  http_server_free(s->http);
+  store_close(s->store);
+  uv_loop_close(loop);
+  return 0;
+}

@@ -1,0 +1,152 @@
+/*
+** storage/env.c: the LMDB environment, transactions and durability modes
+** (see store.h).
+*/
+#include "store_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STORE_MAP_SIZE (64ull << 30) /* virtual; the file grows as needed */
+#define STORE_MAX_DBS 4096
+
+struct store *store_open(const char *dir, enum store_sync sync, char *err, size_t errlen) {
+  struct store *s = calloc(1, sizeof *s);
+  if (!s) abort();
+  char path[4096];
+  unsigned flags = MDB_NOTLS;
+  char tmpdir[] = "/tmp/ddbwatch-mem-XXXXXX";
+  if (dir) {
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+      snprintf(err, errlen, "cannot create data folder %s: %s", dir, strerror(errno));
+      free(s);
+      return NULL;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      snprintf(err, errlen, "data folder %s is not a folder", dir);
+      free(s);
+      return NULL;
+    }
+    if (access(dir, R_OK | W_OK | X_OK) != 0) {
+      snprintf(err, errlen, "data folder %s is not writable: %s", dir, strerror(errno));
+      free(s);
+      return NULL;
+    }
+    snprintf(path, sizeof path, "%s", dir);
+  } else {
+    if (!mkdtemp(tmpdir)) {
+      snprintf(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
+      free(s);
+      return NULL;
+    }
+    snprintf(path, sizeof path, "%s", tmpdir);
+    sync = STORE_SYNC_NONE;
+    s->in_memory = true;
+  }
+  if (sync == STORE_SYNC_NONE) flags |= MDB_NOSYNC | MDB_NOMETASYNC;
+
+  int rc = mdb_env_create(&s->env);
+  if (rc == 0) rc = mdb_env_set_maxdbs(s->env, STORE_MAX_DBS);
+  if (rc == 0) rc = mdb_env_set_mapsize(s->env, STORE_MAP_SIZE);
+  if (rc == 0) rc = mdb_env_set_maxreaders(s->env, 126);
+  if (rc == 0) rc = mdb_env_open(s->env, path, flags, 0644);
+  if (!dir) {
+    /* The mapping and descriptors stay valid; the names go now. */
+    char f[4200];
+    snprintf(f, sizeof f, "%s/data.mdb", tmpdir);
+    unlink(f);
+    snprintf(f, sizeof f, "%s/lock.mdb", tmpdir);
+    unlink(f);
+    rmdir(tmpdir);
+  }
+  if (rc != 0) {
+    snprintf(err, errlen, "cannot open the database in %s: %s", dir ? dir : "memory",
+             rc == EAGAIN ? "it is in use by another ddbwatch" : mdb_strerror(rc));
+    if (s->env) mdb_env_close(s->env);
+    free(s);
+    return NULL;
+  }
+  if (catalog__load(s, err, errlen) != 0) {
+    store_close(s);
+    return NULL;
+  }
+  return s;
+}
+
+void store_close(struct store *s) {
+  if (!s) return;
+  catalog__free(s);
+  mdb_env_close(s->env);
+  free(s);
+}
+
+int store__fail(struct ddb_err *e, const char *what, int rc) {
+  return ddb_fail(e, DDB_INTERNAL, "storage error in %s: %s", what, mdb_strerror(rc));
+}
+
+int store_begin(struct store *s, bool write, struct store_txn *t, struct ddb_err *e) {
+  memset(t, 0, sizeof *t);
+  t->store = s;
+  t->write = write;
+  int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+  if (rc) return store__fail(e, "begin", rc);
+  return 0;
+}
+
+int store_commit(struct store_txn *t, struct ddb_err *e) {
+  if (!t->write) {
+    mdb_txn_abort(t->txn);
+    t->txn = NULL;
+    return 0;
+  }
+  /* Persist the size figures inside the transaction, then commit. */
+  int rc = 0;
+  for (int i = 0; i < t->nsizes && rc == 0; i++) {
+    struct table *tbl = t->sizes[i].table;
+    if (tbl == t->dropped) continue;
+    uint64_t size = (uint64_t)((int64_t)tbl->size_bytes + t->sizes[i].delta);
+    rc = catalog__put_size(t, tbl, size);
+  }
+  if (rc) {
+    mdb_txn_abort(t->txn);
+    t->txn = NULL;
+    return store__fail(e, "commit", rc);
+  }
+  rc = mdb_txn_commit(t->txn);
+  t->txn = NULL;
+  if (rc) {
+    if (t->created) catalog__free_table(t->created);
+    return store__fail(e, "commit", rc);
+  }
+  for (int i = 0; i < t->nsizes; i++)
+    t->sizes[i].table->size_bytes =
+        (uint64_t)((int64_t)t->sizes[i].table->size_bytes + t->sizes[i].delta);
+  if (t->created) catalog__insert(t->store, t->created);
+  if (t->dropped) catalog__remove(t->store, t->dropped);
+  return 0;
+}
+
+void store_abort(struct store_txn *t) {
+  if (t->txn) mdb_txn_abort(t->txn);
+  t->txn = NULL;
+  if (t->created) catalog__free_table(t->created);
+  t->created = NULL;
+}
+
+void store__add_size(struct store_txn *t, struct table *tbl, int64_t delta) {
+  for (int i = 0; i < t->nsizes; i++)
+    if (t->sizes[i].table == tbl) {
+      t->sizes[i].delta += delta;
+      return;
+    }
+  if (t->nsizes < (int)(sizeof t->sizes / sizeof t->sizes[0])) {
+    t->sizes[t->nsizes].table = tbl;
+    t->sizes[t->nsizes].delta = delta;
+    t->nsizes++;
+  }
+}
