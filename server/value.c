@@ -609,7 +609,7 @@ static int check_av(struct vctx *c, json_t *av, int depth) {
     void *tmp;
     json_object_foreach_safe(av, tmp, key, v) {
       size_t klen = json_object_iter_key_len(json_object_key_to_iter(key));
-      if (type_from_key(key, klen) == VT_INVALID || json_is_null(v)) json_object_del(av, key);
+      if (type_from_key(key, klen) == VT_INVALID || json_is_null(v)) json_object_deln(av, key, klen);
     }
   }
   return 0;

@@ -492,6 +492,11 @@ TEST(check_shape_api) {
   json_decref(j);
   j = parse("{\"S\":\"x\"}");
   CHECK_INT(value_check_ex(j, 1, VALUE_SHAPE_DONE, &e), 0);
+  /* a junk key that only differs from "S" after a NUL byte is dropped, not "S" */
+  json_object_setn_new(j, "S\0", 2, json_integer(1));
+  CHECK_INT(value_check(j, 1, &e), 0);
+  CHECK_INT(json_object_size(j), 1);
+  CHECK_INT(value_type_of(j), VT_S);
   json_decref(j);
 }
 
