@@ -21,6 +21,8 @@
 
 /* Kept sorted by name: op_lookup uses bsearch. */
 static const struct op_def op_table[] = {
+    {"BatchGetItem", op_batch_get_item, OP_READ},
+    {"BatchWriteItem", op_batch_write_item, OP_WRITE},
     {"CreateTable", op_create_table, OP_CONTROL},
     {"DeleteItem", op_delete_item, OP_WRITE},
     {"DeleteTable", op_delete_table, OP_CONTROL},

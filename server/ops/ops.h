@@ -8,6 +8,8 @@
 
 /* tables.c */
 op_fn op_create_table, op_delete_table, op_describe_table, op_list_tables;
+/* batch.c */
+op_fn op_batch_get_item, op_batch_write_item;
 /* items.c */
 op_fn op_put_item, op_get_item, op_delete_item;
 

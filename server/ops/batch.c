@@ -1,0 +1,269 @@
+/*
+** server/ops/batch.c: BatchGetItem and BatchWriteItem.
+**
+** Checks run in DynamoDB's order (recorded from AWS in dynalite's
+** validations/batch*.js): every request's values across all tables first, then
+** per table the table itself, each key against the schema, and duplicates.
+** A BatchWriteItem is applied in one LMDB transaction (DynamoDB does not
+** promise atomicity, so all-or-nothing is a valid outcome); nothing is ever
+** left unprocessed except when a BatchGetItem answer would pass 16 MB.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "storage/keycodec.h"
+#include "storage/store.h"
+#include "value.h"
+
+#define BATCH_MAX_GET_KEYS 100
+#define BATCH_MAX_RESPONSE (16u * 1024 * 1024)
+
+/* A set of encoded keys seen so far in one table's requests. */
+struct key_seen {
+  uint8_t (*keys)[KEYCODEC_MAX];
+  size_t *lens;
+  size_t n;
+};
+
+static bool seen_before(struct ddb_request *r, struct key_seen *s, const uint8_t *k, size_t len,
+                        size_t cap) {
+  if (!s->keys) {
+    s->keys = arena_alloc(&r->arena, cap * sizeof *s->keys);
+    s->lens = arena_alloc(&r->arena, cap * sizeof *s->lens);
+  }
+  for (size_t i = 0; i < s->n; i++)
+    if (s->lens[i] == len && memcmp(s->keys[i], k, len) == 0) return true;
+  if (s->n < cap) {
+    memcpy(s->keys[s->n], k, len);
+    s->lens[s->n++] = len;
+  }
+  return false;
+}
+
+static json_t *parse_rec(const struct item_rec *rec) {
+  return json_loadb(rec->json, rec->json_len, JSON_ALLOW_NUL, NULL);
+}
+
+/* Sum per-table capacity into the response's ConsumedCapacity list. */
+static void add_capacity(struct ddb_request *r, json_t *list, const char *table, double units) {
+  json_t *cc = consumed_capacity(r, table, units);
+  if (cc) json_array_append_new(list, cc);
+}
+
+/*------------------------------- BatchGetItem ------------------------------*/
+
+int op_batch_get_item(struct ddb_request *r, json_t **out) {
+  json_t *items = json_object_get(r->in, "RequestItems");
+  const char *tname;
+  json_t *treq;
+  size_t total = 0;
+  if (json_object_size(items) == 0)
+    return ddb_fail(&r->err, DDB_VALIDATION, "The requestItems parameter is required for BatchGetItem");
+
+  json_object_foreach(items, tname, treq) {
+    if (json_object_get(treq, "ProjectionExpression") || json_object_get(treq, "ExpressionAttributeNames"))
+      return ddb_fail(&r->err, DDB_VALIDATION, "ddbwatch does not support ProjectionExpression in BatchGetItem yet");
+    json_t *atg = json_object_get(treq, "AttributesToGet");
+    size_t i, j;
+    json_t *a, *b;
+    json_array_foreach(atg, i, a) {
+      json_array_foreach(atg, j, b) {
+        if (j >= i) break;
+        if (json_equal(a, b))
+          return ddb_fail(&r->err, DDB_VALIDATION,
+                          "One or more parameter values were invalid: Duplicate value in attribute name: %s",
+                          json_string_value(a));
+      }
+    }
+    json_t *key;
+    json_array_foreach(json_object_get(treq, "Keys"), i, key) {
+      if (value_check_item(key, &r->err)) return -1;
+      if (++total > BATCH_MAX_GET_KEYS)
+        return ddb_fail(&r->err, DDB_VALIDATION, "Too many items requested for the BatchGetItem call");
+    }
+  }
+
+  /* Tables and keys against their schemas, duplicates. */
+  json_object_foreach(items, tname, treq) {
+    struct table *tbl = catalog_find(r->srv->store, tname);
+    if (!tbl) return ddb_fail(&r->err, DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
+    struct key_seen seen = {0};
+    size_t i;
+    json_t *key;
+    json_array_foreach(json_object_get(treq, "Keys"), i, key) {
+      if (key_check_key(r, tbl, key)) return -1;
+      uint8_t k[KEYCODEC_MAX];
+      size_t klen = items_key(tbl, key, k);
+      if (seen_before(r, &seen, k, klen, BATCH_MAX_GET_KEYS))
+        return ddb_fail(&r->err, DDB_VALIDATION, "Provided list of item keys contains duplicates");
+    }
+  }
+
+  struct store_txn t;
+  if (store_begin(r->srv->store, false, &t, &r->err)) return -1;
+  json_t *responses = json_object(), *unprocessed = json_object(), *capacity = json_array();
+  size_t response_bytes = 0;
+  json_object_foreach(items, tname, treq) {
+    struct table *tbl = catalog_find(r->srv->store, tname);
+    json_t *atg = json_object_get(treq, "AttributesToGet");
+    bool consistent = json_is_true(json_object_get(treq, "ConsistentRead"));
+    json_t *found = json_array();
+    json_object_set_new(responses, tname, found);
+    double units = 0;
+    size_t i;
+    json_t *key;
+    json_array_foreach(json_object_get(treq, "Keys"), i, key) {
+      uint8_t k[KEYCODEC_MAX];
+      size_t klen = items_key(tbl, key, k);
+      struct item_rec rec;
+      int rc = items_get(&t, tbl, k, klen, &rec, &r->err);
+      if (rc < 0) goto fail;
+      if (rc == 0 && response_bytes + rec.json_len > BATCH_MAX_RESPONSE) {
+        /* Past 16 MB the rest waits for the next call, as DynamoDB does. */
+        json_t *u = json_object_get(unprocessed, tname);
+        if (!u) {
+          u = json_object();
+          json_object_set_new(u, "Keys", json_array());
+          if (atg) json_object_set(u, "AttributesToGet", atg);
+          if (consistent) json_object_set_new(u, "ConsistentRead", json_true());
+          json_object_set_new(unprocessed, tname, u);
+        }
+        json_array_append(json_object_get(u, "Keys"), key);
+        continue;
+      }
+      double item_units = rc == 0 ? (double)((rec.size + 4095) / 4096) : 1.0;
+      if (item_units < 1) item_units = 1;
+      units += consistent ? item_units : item_units / 2;
+      if (rc != 0) continue;
+      response_bytes += rec.json_len;
+      json_t *item = parse_rec(&rec);
+      if (atg) {
+        json_t *p = json_object();
+        size_t ai;
+        json_t *a;
+        json_array_foreach(atg, ai, a) {
+          json_t *v = json_object_get(item, json_string_value(a));
+          if (v) json_object_set(p, json_string_value(a), v);
+        }
+        json_decref(item);
+        item = p;
+      }
+      json_array_append_new(found, item);
+    }
+    add_capacity(r, capacity, tname, units);
+  }
+  store_abort(&t);
+  *out = json_pack("{so so}", "Responses", responses, "UnprocessedKeys", unprocessed);
+  if (json_array_size(capacity)) json_object_set_new(*out, "ConsumedCapacity", capacity);
+  else json_decref(capacity);
+  return 0;
+fail:
+  store_abort(&t);
+  json_decref(responses);
+  json_decref(unprocessed);
+  json_decref(capacity);
+  return -1;
+}
+
+/*------------------------------ BatchWriteItem -----------------------------*/
+
+int op_batch_write_item(struct ddb_request *r, json_t **out) {
+  json_t *items = json_object_get(r->in, "RequestItems");
+  const char *tname;
+  json_t *reqs;
+  if (json_object_size(items) == 0)
+    return ddb_fail(&r->err, DDB_VALIDATION, "The requestItems parameter is required for BatchWriteItem");
+
+  json_object_foreach(items, tname, reqs) {
+    size_t i;
+    json_t *w;
+    json_array_foreach(reqs, i, w) {
+      json_t *put = json_object_get(w, "PutRequest"), *del = json_object_get(w, "DeleteRequest");
+      if ((!put && !del) || (put && del))
+        return ddb_fail(&r->err, DDB_VALIDATION,
+                        "Supplied AttributeValue has more than one datatypes set, must contain exactly "
+                        "one of the supported datatypes");
+    }
+    json_array_foreach(reqs, i, w) {
+      json_t *put = json_object_get(w, "PutRequest"), *del = json_object_get(w, "DeleteRequest");
+      if (put) {
+        json_t *item = json_object_get(put, "Item");
+        if (value_check_item(item, &r->err)) return -1;
+        if (value_item_size(item) > VALUE_MAX_ITEM_SIZE)
+          return ddb_fail(&r->err, DDB_VALIDATION, "Item size has exceeded the maximum allowed size");
+      } else if (value_check_item(json_object_get(del, "Key"), &r->err)) {
+        return -1;
+      }
+    }
+  }
+
+  json_object_foreach(items, tname, reqs) {
+    struct table *tbl = catalog_find(r->srv->store, tname);
+    if (!tbl) return ddb_fail(&r->err, DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
+    struct key_seen seen = {0};
+    size_t i;
+    json_t *w;
+    json_array_foreach(reqs, i, w) {
+      json_t *put = json_object_get(w, "PutRequest");
+      json_t *obj = put ? json_object_get(put, "Item") : json_object_get(json_object_get(w, "DeleteRequest"), "Key");
+      int rc = put ? key_check_item(r, tbl, obj) : key_check_key(r, tbl, obj);
+      if (rc) {
+        /* In a batch, a put's missing or mistyped key reads as a schema mismatch. */
+        if (r->err.msg && (strstr(r->err.msg, "Missing the key") || strstr(r->err.msg, "Type mismatch for key"))) {
+          ddb_err_clear(&r->err);
+          ddb_fail(&r->err, DDB_VALIDATION, "The provided key element does not match the schema");
+        }
+        return -1;
+      }
+      uint8_t k[KEYCODEC_MAX];
+      size_t klen = items_key(tbl, obj, k);
+      if (seen_before(r, &seen, k, klen, json_array_size(reqs)))
+        return ddb_fail(&r->err, DDB_VALIDATION, "Provided list of item keys contains duplicates");
+    }
+  }
+
+  struct store_txn t;
+  if (store_begin(r->srv->store, true, &t, &r->err)) return -1;
+  json_t *capacity = json_array();
+  json_object_foreach(items, tname, reqs) {
+    struct table *tbl = catalog_find(r->srv->store, tname);
+    double units = 0;
+    size_t i;
+    json_t *w;
+    json_array_foreach(reqs, i, w) {
+      json_t *put = json_object_get(w, "PutRequest");
+      json_t *obj = put ? json_object_get(put, "Item") : json_object_get(json_object_get(w, "DeleteRequest"), "Key");
+      uint8_t k[KEYCODEC_MAX];
+      size_t klen = items_key(tbl, obj, k);
+      struct item_rec old;
+      int rc = items_get(&t, tbl, k, klen, &old, &r->err);
+      if (rc < 0) goto fail;
+      size_t old_size = rc == 0 ? old.size : 0, new_size = 0;
+      if (put) {
+        char *json = json_dumps(obj, JSON_COMPACT);
+        new_size = value_item_size(obj);
+        rc = items_put(&t, tbl, k, klen, json, strlen(json), (uint32_t)new_size, &r->err);
+        free(json);
+      } else if (rc == 0) {
+        rc = items_delete(&t, tbl, k, klen, &r->err);
+      } else {
+        rc = 0;
+      }
+      if (rc < 0) goto fail;
+      size_t billed = old_size > new_size ? old_size : new_size;
+      units += billed ? (double)((billed + 1023) / 1024) : 1.0;
+    }
+    add_capacity(r, capacity, tname, units);
+  }
+  if (store_commit(&t, &r->err)) goto fail;
+  *out = json_pack("{s{}}", "UnprocessedItems");
+  if (json_array_size(capacity)) json_object_set_new(*out, "ConsumedCapacity", capacity);
+  else json_decref(capacity);
+  return 0;
+fail:
+  store_abort(&t);
+  json_decref(capacity);
+  return -1;
+}
