@@ -162,7 +162,7 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
   r.http = hreq;
   r.now = now_seconds(s);
   make_request_id(s, r.request_id);
-  arena_init(&r.arena);
+  r.arena = s->arena; /* reuse the chunk kept from the last request */
 
   if (strcmp(hreq->method, "GET") == 0) {
     /* DynamoDB's health answer, trailing space included. */
@@ -218,9 +218,15 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
 
   json_t *out = NULL;
   if (r.op->fn(&r, &out) == 0) {
-    respond_json(resp, 200, content_type, r.request_id, out ? out : json_object());
-    json_decref(out);
+    if (r.raw_out) {
+      respond_bytes(resp, 200, content_type, r.request_id, r.raw_out, r.raw_out_len);
+      r.raw_out = NULL;
+    } else {
+      if (!out) out = json_object();
+      respond_json(resp, 200, content_type, r.request_id, out);
+    }
   }
+  json_decref(out);
 
 done:
   if (r.err.code != DDB_OK) {
@@ -233,5 +239,7 @@ done:
   }
   ddb_err_clear(&r.err);
   json_decref(r.in);
-  arena_free(&r.arena);
+  free(r.raw_out);
+  arena_clear(&r.arena);
+  s->arena = r.arena;
 }

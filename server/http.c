@@ -17,6 +17,9 @@
 
 /* Stop reading from a connection while this much of its output is unsent. */
 #define HTTP_WRITE_BACKLOG (4u * 1024 * 1024)
+/* After refusing a request mid-body we keep reading (and dropping) up to this
+** much, so a client still sending its body gets our answer instead of EPIPE. */
+#define HTTP_DRAIN_MAX (64u * 1024 * 1024)
 /* How long shutdown waits for half-received requests before closing anyway. */
 #define HTTP_SHUTDOWN_GRACE_MS 5000
 
@@ -70,6 +73,8 @@ struct conn {
   int close_after;  /* close once every queued write is done */
   int closing;      /* uv_close called */
   int reading;
+  int draining;     /* refused mid-body: discard input until the peer closes */
+  size_t drained;   /* bytes discarded so far */
   size_t pending_writes;
   char peer[64];
 };
@@ -192,7 +197,7 @@ static void conn_send(struct conn *c, struct http_response *resp) {
     conn_close(c);
     return;
   }
-  if (c->tcp.write_queue_size > HTTP_WRITE_BACKLOG && c->reading) {
+  if (c->tcp.write_queue_size > HTTP_WRITE_BACKLOG && c->reading && !c->draining) {
     uv_read_stop((uv_stream_t *)&c->tcp);
     c->reading = 0;
   }
@@ -203,6 +208,7 @@ static void conn_refuse(struct conn *c, int status) {
   struct http_response resp = {.status = status};
   c->reject = 1;
   c->close_after = 1;
+  if (status == 413) c->draining = 1;
   conn_send(c, &resp);
 }
 
@@ -339,13 +345,18 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
     conn_close(c);
     return;
   }
+  if (c->draining) {
+    c->drained += (size_t)nread;
+    if (c->drained > HTTP_DRAIN_MAX) conn_close(c);
+    return;
+  }
   if (nread == 0 || c->close_after) return;
   llhttp_errno_t err = llhttp_execute(&c->parser, buf->base, (size_t)nread);
   if (err == HPE_OK) return;
   if (err == HPE_PAUSED || err == HPE_USER) {
     /* Paused: we are closing after the queued answer. User: refused above. */
     c->close_after = 1;
-    if (c->reading) {
+    if (c->reading && !c->draining) {
       uv_read_stop(stream);
       c->reading = 0;
     }
@@ -392,8 +403,25 @@ static void conn_close(struct conn *c) {
 }
 
 /* Close c if it has nothing left to do and should not stay open. */
+static void on_shutdown(uv_shutdown_t *req, int status) {
+  (void)status;
+  free(req);
+}
+
 static void conn_maybe_finish(struct conn *c) {
   if (c->closing || c->pending_writes) return;
+  if (c->draining && !c->srv->shutting_down) {
+    /* Answer sent: send FIN, and let the peer's close (or the cap) end it. */
+    if (c->draining == 1) {
+      c->draining = 2;
+      uv_shutdown_t *req = calloc(1, sizeof *req);
+      if (!req || uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+        free(req);
+        conn_close(c);
+      }
+    }
+    return;
+  }
   if (c->close_after || (c->srv->shutting_down && !c->in_message)) conn_close(c);
 }
 

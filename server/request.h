@@ -27,6 +27,7 @@ struct ddb_server {
   bool deterministic;         /* fixed request ids and clock (tests, fuzzing) */
   uint64_t rng;               /* xorshift state for request ids */
   uint64_t seq;               /* requests served */
+  struct arena arena;         /* reused by every request: handlers run one at a time */
 };
 
 /* One request, from the parsed body to the response. */
@@ -38,6 +39,9 @@ struct ddb_request {
   char request_id[53];
   double now;        /* seconds since the epoch, fixed for the request */
   json_t *in;        /* the request body (owned) */
+  char *raw_out;     /* a handler may answer with ready JSON text instead of a
+                        json_t (malloc'd; dispatch sends and frees it) */
+  size_t raw_out_len;
   struct arena arena;
   struct ddb_err err;
 };

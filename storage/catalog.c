@@ -20,6 +20,7 @@ static unsigned name_bucket(const char *name) {
 }
 
 struct table *catalog_find(struct store *s, const char *name) {
+  if (!name) return NULL;
   for (struct table *t = s->buckets[name_bucket(name)]; t; t = t->hash_next)
     if (strcmp(t->name, name) == 0) return t;
   return NULL;

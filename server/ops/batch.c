@@ -190,10 +190,10 @@ int op_batch_write_item(struct ddb_request *r, json_t **out) {
       json_t *put = json_object_get(w, "PutRequest"), *del = json_object_get(w, "DeleteRequest");
       if (put) {
         json_t *item = json_object_get(put, "Item");
-        if (value_check_item(item, &r->err)) return -1;
+        if (value_check_item_ex(item, VALUE_OLDER, &r->err)) return -1;
         if (value_item_size(item) > VALUE_MAX_ITEM_SIZE)
           return ddb_fail(&r->err, DDB_VALIDATION, "Item size has exceeded the maximum allowed size");
-      } else if (value_check_item(json_object_get(del, "Key"), &r->err)) {
+      } else if (value_check_item_ex(json_object_get(del, "Key"), VALUE_OLDER, &r->err)) {
         return -1;
       }
     }
