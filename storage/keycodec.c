@@ -31,8 +31,10 @@
 **     96 c3 3e f4 | 75 73 65 72 23 31 00 01 | 03 83 19 64
 **   pk N 1, sk B "AP8=" (bytes 00 ff) (H = SHA-256("1")[0..3]):
 **     6b 86 b2 73 | 03 82 14 | 00 ff ff 00 01
-**   pk S "a", sk S "a\0b", then sk S "a": "a" (61 00 01) sorts before
-**     "a\0b" (61 00 ff 62 00 01), which sorts before "ab" (61 62 00 01)
+**   sk parts S "a" (61 00 01) < S "a\0b" (61 00 ff 62 00 01) < S "ab"
+**     (61 62 00 01) < S "a\xff" (61 ff 00 01): the order of the raw bytes
+**   sk S of 378 'y' (one byte over): 361 bytes 79, 00 02, then 16 bytes of
+**     SHA-256 over the 378 bytes (379 bytes; 377 'y' would be 377 + 00 01)
 **   pk S of 2048 'x': 4 hash bytes, then 110 bytes 78, 00 02, and 16 bytes of
 **     SHA-256 over the 2048 bytes: a 128-byte pk part
 **   sk N -1: 01 7d eb;  sk N 0: 02;  sk N 1e-130: 03 00 14
