@@ -33,7 +33,7 @@ import threading
 import time
 
 READY_RE = re.compile(r"listening on (http://[^\s]+)")
-START_TIMEOUT = 15.0
+START_TIMEOUT = float(os.environ.get("DDBWATCH_START_TIMEOUT", "15"))
 STOP_TIMEOUT = 15.0
 
 
@@ -176,7 +176,7 @@ def describe_exit(rc):
 
 
 def cmd_run(opts):
-    srv = Server(opts.bin, data_dir=opts.data_dir, sync=opts.sync)
+    srv = Server(opts.bin, data_dir=opts.data_dir, sync=opts.sync, log_path=opts.log)
     try:
         endpoint = srv.start()
     except ServerError as e:
@@ -208,7 +208,7 @@ def cmd_run(opts):
 
 
 def cmd_serve(opts):
-    srv = Server(opts.bin, data_dir=opts.data_dir, sync=opts.sync)
+    srv = Server(opts.bin, data_dir=opts.data_dir, sync=opts.sync, log_path=opts.log)
     try:
         endpoint = srv.start()
     except ServerError as e:
@@ -220,10 +220,12 @@ def cmd_serve(opts):
         signal.signal(s, lambda *_: stop.set())
 
     def watch_stdin():
+        # os.read, not sys.stdin: a daemon thread blocked in a buffered read
+        # aborts the interpreter at exit.
         try:
-            while sys.stdin.buffer.read(4096):
+            while os.read(0, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         stop.set()
 
@@ -252,6 +254,7 @@ def main(argv):
         sp = sub.add_parser(name)
         sp.add_argument("--data-dir", help="use this data folder instead of --in-memory")
         sp.add_argument("--sync", choices=("full", "none"))
+        sp.add_argument("--log", help="append ddbwatch's output here (default: a new temporary file)")
         if name == "run":
             sp.add_argument("command", nargs=argparse.REMAINDER)
     opts = p.parse_args(argv)
@@ -265,4 +268,7 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    status = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)  # no interpreter shutdown with the stdin thread still blocked

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -27,10 +28,13 @@ export const CREDENTIALS = { accessKeyId: 'AKIDE2ETEST', secretAccessKey: 'e2e-s
 
 // Starts ddbwatch through the harness's `serve` mode. Resolves to
 // { endpoint, startSeconds, stop() }, where stop() sends SIGTERM and resolves
-// to the harness's exit code (0 when ddbwatch exited cleanly).
+// to the harness's exit code (0 when ddbwatch exited cleanly; see
+// ddbwatch_harness.py for the others) or 'killed by SIG...'.
 export async function startServer({ dataDir, cwd, env } = {}) {
   if (!BIN) throw new Error('DDBWATCH_BIN is not set');
-  const args = [HARNESS, 'serve'];
+  // The log goes to this process's temporary folder, not to env.TMPDIR.
+  const log = path.join(os.tmpdir(), `ddbwatch-e2e-${process.pid}-${randomBytes(4).toString('hex')}.log`);
+  const args = [HARNESS, 'serve', '--log', log];
   if (dataDir) args.push('--data-dir', dataDir);
   const child = spawn(PYTHON, args, {
     cwd, env: { ...process.env, ...env, DDBWATCH_BIN: BIN },
@@ -59,7 +63,7 @@ export async function startServer({ dataDir, cwd, env } = {}) {
     stop() {
       if (!stopped) {
         child.kill('SIGTERM');
-        stopped = exited.then(([code, signal]) => (code === null ? 128 + 15 : code));
+        stopped = exited.then(([code, signal]) => (code === null ? `killed by ${signal}` : code));
       }
       return stopped;
     },
