@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "ops/ops.h"
+#include "storage/store.h"
 #include "validate.h"
 
 /* Kept sorted by name: op_lookup uses bsearch. */
@@ -237,6 +238,8 @@ done:
     }
     respond_error(resp, content_type, r.request_id, &r.err);
   }
+  /* Writes are durable only once the turn's group commit is done (main.c). */
+  resp->hold = store_batch_open(s->store);
   ddb_err_clear(&r.err);
   json_decref(r.in);
   free(r.raw_out);

@@ -59,6 +59,13 @@ static void buf_reset(struct buf *b) {
 
 enum hdr_state { HS_NONE, HS_FIELD, HS_VALUE };
 
+/* A response waiting for http_server_release(). */
+struct held {
+  struct held *next;
+  char *head, *body;
+  size_t head_len, body_len;
+};
+
 struct conn {
   uv_tcp_t tcp;
   struct http_server *srv;
@@ -76,6 +83,8 @@ struct conn {
   int draining;     /* refused mid-body: discard input until the peer closes */
   size_t drained;   /* bytes discarded so far */
   size_t pending_writes;
+  struct held *held_head, *held_tail;
+  struct conn *held_next; /* in the server's list of connections holding */
   char peer[64];
 };
 
@@ -89,6 +98,7 @@ struct http_server {
   llhttp_settings_t settings;
   struct conn *conns;
   size_t nconns;
+  struct conn *holding; /* connections with held responses */
   int shutting_down;
   uv_timer_t grace;
   int grace_open;
@@ -152,7 +162,39 @@ static void on_write(uv_write_t *w, int status) {
   conn_maybe_finish(c);
 }
 
-/* Queue resp on c; takes ownership of resp->body and header values. */
+/* Write head+body now; takes ownership of both. */
+static void conn_write(struct conn *c, char *head, size_t head_len, char *body, size_t body_len) {
+  if (c->closing) {
+    free(head);
+    free(body);
+    return;
+  }
+  struct write_req *wr = calloc(1, sizeof *wr);
+  if (!wr) abort();
+  wr->c = c;
+  wr->head = head;
+  wr->body = body;
+  uv_buf_t bufs[2] = {uv_buf_init(head, (unsigned)head_len),
+                      uv_buf_init(body ? body : "", (unsigned)body_len)};
+  c->pending_writes++;
+  int rc = uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, body_len ? 2 : 1, on_write);
+  if (rc < 0) {
+    c->pending_writes--;
+    free(wr->head);
+    free(wr->body);
+    free(wr);
+    conn_close(c);
+    return;
+  }
+  if (c->tcp.write_queue_size > HTTP_WRITE_BACKLOG && c->reading && !c->draining) {
+    uv_read_stop((uv_stream_t *)&c->tcp);
+    c->reading = 0;
+  }
+}
+
+/* Queue resp on c; takes ownership of resp->body and header values. A held
+** response, and anything after it on the same connection, waits for
+** http_server_release() so answers stay in request order. */
 static void conn_send(struct conn *c, struct http_response *resp) {
   struct buf head = {0};
   char line[256];
@@ -173,35 +215,63 @@ static void conn_send(struct conn *c, struct http_response *resp) {
   n = snprintf(line, sizeof line, "Content-Length: %zu\r\n%s\r\n", resp->body_len,
                c->close_after ? "Connection: close\r\n" : "");
   buf_append(&head, line, (size_t)n);
-
-  if (c->closing) {
-    free(head.p);
-    free(resp->body);
-    return;
-  }
-  struct write_req *wr = calloc(1, sizeof *wr);
-  if (!wr) abort();
-  wr->c = c;
-  wr->head = head.p;
-  wr->body = resp->body;
-  uv_buf_t bufs[2] = {uv_buf_init(head.p, (unsigned)head.len),
-                      uv_buf_init(resp->body ? resp->body : "", (unsigned)resp->body_len)};
+  char *body = resp->body;
   resp->body = NULL;
-  c->pending_writes++;
-  int rc = uv_write(&wr->w, (uv_stream_t *)&c->tcp, bufs, resp->body_len ? 2 : 1, on_write);
-  if (rc < 0) {
-    c->pending_writes--;
-    free(wr->head);
-    free(wr->body);
-    free(wr);
-    conn_close(c);
+
+  if (resp->hold || c->held_head) {
+    struct held *h = calloc(1, sizeof *h);
+    if (!h) abort();
+    h->head = head.p;
+    h->head_len = head.len;
+    h->body = body;
+    h->body_len = resp->body_len;
+    if (c->held_tail) c->held_tail->next = h;
+    else {
+      c->held_head = h;
+      c->held_next = c->srv->holding;
+      c->srv->holding = c;
+    }
+    c->held_tail = h;
     return;
   }
-  if (c->tcp.write_queue_size > HTTP_WRITE_BACKLOG && c->reading && !c->draining) {
-    uv_read_stop((uv_stream_t *)&c->tcp);
-    c->reading = 0;
+  conn_write(c, head.p, head.len, body, resp->body_len);
+}
+
+static void conn_drop_held(struct conn *c) {
+  for (struct held *h = c->held_head, *next; h; h = next) {
+    next = h->next;
+    free(h->head);
+    free(h->body);
+    free(h);
+  }
+  c->held_head = c->held_tail = NULL;
+}
+
+void http_server_release(struct http_server *s, int ok) {
+  struct conn *c = s->holding;
+  s->holding = NULL;
+  while (c) {
+    struct conn *next = c->held_next;
+    c->held_next = NULL;
+    struct held *h = c->held_head;
+    c->held_head = c->held_tail = NULL;
+    while (h) {
+      struct held *hn = h->next;
+      if (ok) conn_write(c, h->head, h->head_len, h->body, h->body_len);
+      else {
+        free(h->head);
+        free(h->body);
+      }
+      free(h);
+      h = hn;
+    }
+    if (!ok) conn_close(c);
+    else conn_maybe_finish(c);
+    c = next;
   }
 }
+
+int http_server_has_held(const struct http_server *s) { return s->holding != NULL; }
 
 /* A protocol-level refusal (bad HTTP, too large): answer and close. */
 static void conn_refuse(struct conn *c, int status) {
@@ -399,6 +469,15 @@ static void on_conn_closed(uv_handle_t *h) {
 static void conn_close(struct conn *c) {
   if (c->closing) return;
   c->closing = 1;
+  if (c->held_head) {
+    /* Unlink from the server's holding list. */
+    for (struct conn **pp = &c->srv->holding; *pp; pp = &(*pp)->held_next)
+      if (*pp == c) {
+        *pp = c->held_next;
+        break;
+      }
+    conn_drop_held(c);
+  }
   uv_close((uv_handle_t *)&c->tcp, on_conn_closed);
 }
 
@@ -409,7 +488,7 @@ static void on_shutdown(uv_shutdown_t *req, int status) {
 }
 
 static void conn_maybe_finish(struct conn *c) {
-  if (c->closing || c->pending_writes) return;
+  if (c->closing || c->pending_writes || c->held_head) return;
   if (c->draining && !c->srv->shutting_down) {
     /* Answer sent: send FIN, and let the peer's close (or the cap) end it. */
     if (c->draining == 1) {

@@ -47,6 +47,9 @@ struct http_response {
   size_t nheaders;
   char *body; /* malloc'd; http.c frees it once written */
   size_t body_len;
+  int hold;   /* keep it (and what follows on the connection) until
+                 http_server_release(): used to answer only once a group
+                 commit is durable */
 };
 
 /* Add a response header (name must be a static string; value is copied). */
@@ -61,6 +64,13 @@ struct http_server;
 struct http_server *http_server_start(uv_loop_t *loop, const char *host, int port,
                                       http_handler_fn *handler, void *ctx, char *errbuf,
                                       size_t errlen);
+/* Send every held response (ok) or, when the commit they waited for failed,
+** drop them and close their connections (!ok), so no client is told of a
+** write that did not happen. */
+void http_server_release(struct http_server *s, int ok);
+/* True when some response is held. */
+int http_server_has_held(const struct http_server *s);
+
 /* The port actually bound (useful with port 0). */
 int http_server_port(const struct http_server *s);
 /* Stop accepting; let connections finish what they have received and written,

@@ -33,13 +33,27 @@ static const char usage[] =
 
 static struct {
   uv_signal_t sigint, sigterm;
+  uv_check_t group_commit;
   struct ddb_server srv;
 } app;
+
+/* After each loop turn's I/O: commit the writes of the turn in one durable
+** LMDB commit, then send the answers that waited for it. */
+static void on_turn_end(uv_check_t *h) {
+  (void)h;
+  struct ddb_server *s = &app.srv;
+  if (!store_batch_open(s->store)) return;
+  char err[256];
+  int ok = store_flush(s->store, err, sizeof err) == 0;
+  if (!ok) fprintf(stderr, "ddbwatch: %s; the connections waiting for it are closed\n", err);
+  http_server_release(s->http, ok);
+}
 
 static void on_http_closed(void *arg) {
   (void)arg;
   uv_close((uv_handle_t *)&app.sigint, NULL);
   uv_close((uv_handle_t *)&app.sigterm, NULL);
+  uv_close((uv_handle_t *)&app.group_commit, NULL);
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -121,6 +135,9 @@ int main(int argc, char **argv) {
     store_close(s->store);
     return 1;
   }
+  uv_check_init(loop, &app.group_commit);
+  uv_check_start(&app.group_commit, on_turn_end);
+  uv_unref((uv_handle_t *)&app.group_commit);
   uv_signal_init(loop, &app.sigint);
   uv_signal_init(loop, &app.sigterm);
   uv_signal_start(&app.sigint, on_signal, SIGINT);

@@ -234,10 +234,11 @@ int catalog_drop(struct store_txn *t, struct table *tbl, struct ddb_err *e) {
 void catalog_each_name(struct store *s, const char *after, int (*fn)(void *, const char *),
                        void *arg) {
   MDB_txn *txn;
-  if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn)) return;
+  bool own;
+  if (store__read_txn(s, &txn, &own)) return;
   MDB_cursor *cur;
   if (mdb_cursor_open(txn, s->catalog, &cur)) {
-    mdb_txn_abort(txn);
+    store__end_read(s, txn, own);
     return;
   }
   MDB_val k = {0, NULL}, v;
@@ -260,7 +261,7 @@ void catalog_each_name(struct store *s, const char *after, int (*fn)(void *, con
     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
   }
   mdb_cursor_close(cur);
-  mdb_txn_abort(txn);
+  store__end_read(s, txn, own);
 }
 
 uint64_t catalog_item_count(struct store_txn *t, const struct table *tbl) {

@@ -80,6 +80,9 @@ struct store *store_open(const char *dir, enum store_sync sync, char *err, size_
 
 void store_close(struct store *s) {
   if (!s) return;
+  char err[128];
+  store_flush(s, err, sizeof err);
+  if (s->reader) mdb_txn_abort(s->reader);
   catalog__free(s);
   mdb_env_close(s->env);
   free(s);
@@ -93,18 +96,60 @@ int store_begin(struct store *s, bool write, struct store_txn *t, struct ddb_err
   memset(t, 0, sizeof *t);
   t->store = s;
   t->write = write;
-  int rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+  int rc;
+  if (write) {
+    if (!s->batch && (rc = mdb_txn_begin(s->env, NULL, 0, &s->batch)) != 0) {
+      s->batch = NULL;
+      return store__fail(e, "begin", rc);
+    }
+    rc = mdb_txn_begin(s->env, s->batch, 0, &t->txn);
+    if (rc) return store__fail(e, "begin", rc);
+    return 0;
+  }
+  if (s->batch) {
+    t->txn = s->batch;
+    t->borrowed = true;
+    return 0;
+  }
+  if (s->reader && !s->reader_in_use) {
+    rc = mdb_txn_renew(s->reader);
+    if (rc == 0) {
+      s->reader_in_use = true;
+      t->txn = s->reader;
+      return 0;
+    }
+    mdb_txn_abort(s->reader);
+    s->reader = NULL;
+  }
+  rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
   if (rc) return store__fail(e, "begin", rc);
+  if (!s->reader) {
+    s->reader = t->txn;
+    s->reader_in_use = true;
+  }
   return 0;
+}
+
+/* End a read-only transaction, keeping the reusable one for next time. */
+static void end_read(struct store_txn *t) {
+  struct store *s = t->store;
+  if (!t->borrowed) {
+    if (t->txn == s->reader) {
+      mdb_txn_reset(t->txn);
+      s->reader_in_use = false;
+    } else {
+      mdb_txn_abort(t->txn);
+    }
+  }
+  t->txn = NULL;
 }
 
 int store_commit(struct store_txn *t, struct ddb_err *e) {
   if (!t->write) {
-    mdb_txn_abort(t->txn);
-    t->txn = NULL;
+    if (t->txn) end_read(t);
     return 0;
   }
-  /* Persist the size figures inside the transaction, then commit. */
+  /* Persist the size figures inside the transaction, then merge it. */
   int rc = 0;
   for (int i = 0; i < t->nsizes && rc == 0; i++) {
     struct table *tbl = t->sizes[i].table;
@@ -112,15 +157,12 @@ int store_commit(struct store_txn *t, struct ddb_err *e) {
     uint64_t size = (uint64_t)((int64_t)tbl->size_bytes + t->sizes[i].delta);
     rc = catalog__put_size(t, tbl, size);
   }
-  if (rc) {
-    mdb_txn_abort(t->txn);
-    t->txn = NULL;
-    return store__fail(e, "commit", rc);
-  }
-  rc = mdb_txn_commit(t->txn);
+  if (rc == 0) rc = mdb_txn_commit(t->txn);
+  else mdb_txn_abort(t->txn);
   t->txn = NULL;
   if (rc) {
-    if (t->created) catalog__free_table(t->created);
+    catalog__free_table(t->created);
+    t->created = NULL;
     return store__fail(e, "commit", rc);
   }
   for (int i = 0; i < t->nsizes; i++)
@@ -128,14 +170,47 @@ int store_commit(struct store_txn *t, struct ddb_err *e) {
         (uint64_t)((int64_t)t->sizes[i].table->size_bytes + t->sizes[i].delta);
   if (t->created) catalog__insert(t->store, t->created);
   if (t->dropped) catalog__remove(t->store, t->dropped);
+  t->created = NULL;
+  t->dropped = NULL;
   return 0;
 }
 
 void store_abort(struct store_txn *t) {
-  if (t->txn) mdb_txn_abort(t->txn);
+  if (t->txn) {
+    if (t->write) mdb_txn_abort(t->txn);
+    else end_read(t);
+  }
   t->txn = NULL;
-  if (t->created) catalog__free_table(t->created);
+  catalog__free_table(t->created);
   t->created = NULL;
+}
+
+bool store_batch_open(const struct store *s) { return s->batch != NULL; }
+
+int store_flush(struct store *s, char *err, size_t errlen) {
+  if (!s->batch) return 0;
+  int rc = mdb_txn_commit(s->batch);
+  s->batch = NULL;
+  if (rc) {
+    snprintf(err, errlen, "commit failed: %s", mdb_strerror(rc));
+    return -1;
+  }
+  return 0;
+}
+
+int store__read_txn(struct store *s, MDB_txn **txn, bool *own) {
+  if (s->batch) {
+    *txn = s->batch;
+    *own = false;
+    return 0;
+  }
+  *own = true;
+  return mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+}
+
+void store__end_read(struct store *s, MDB_txn *txn, bool own) {
+  (void)s;
+  if (own) mdb_txn_abort(txn);
 }
 
 void store__add_size(struct store_txn *t, struct table *tbl, int64_t delta) {

@@ -61,6 +61,7 @@ struct store_txn {
   struct store *store;
   MDB_txn *txn;
   bool write;
+  bool borrowed;                /* a read using the open batch txn */
   struct table *created;        /* table to add to the cache on commit */
   struct table *dropped;        /* table to remove from the cache on commit */
   struct size_delta {
@@ -70,11 +71,26 @@ struct store_txn {
   int nsizes;
 };
 
+/*
+** Group commit. The write transactions of one event-loop turn share one LMDB
+** transaction (the batch): store_begin(write) opens a nested transaction inside
+** it, store_commit merges that into the batch, and store_flush(), called once
+** at the end of the turn, commits the batch (durably, per the sync mode). Reads
+** during the turn read the batch, so a client sees its own writes. Whoever
+** answers a request must hold the answer until store_flush() succeeded
+** (store_batch_open() tells whether that is needed).
+*/
+
 /* Begin a read or write transaction. Returns 0 or -1 with e set (InternalServerError). */
 int store_begin(struct store *s, bool write, struct store_txn *t, struct ddb_err *e);
-/* Commit (a write txn durably, per the sync mode) and apply catalog changes. */
+/* Commit into the batch and apply catalog changes. */
 int store_commit(struct store_txn *t, struct ddb_err *e);
 void store_abort(struct store_txn *t);
+/* True while a batch holds writes not yet committed. */
+bool store_batch_open(const struct store *s);
+/* Commit the batch. Returns 0, or -1 with a reason in err (the batch's writes
+** are then lost and must not be acknowledged). */
+int store_flush(struct store *s, char *err, size_t errlen);
 
 /*-------------------------------- Catalog ----------------------------------*/
 
