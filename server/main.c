@@ -31,18 +31,41 @@ static const char usage[] =
     "  --help           show this help\n"
     "  --version        show the version\n";
 
+/* A group commit waits while requests keep arriving, up to this long, so a
+** burst of writes from many clients shares one durable commit. */
+#define GROUP_COMMIT_MAX_WAIT_NS 2000000
+
 static struct {
   uv_signal_t sigint, sigterm;
   uv_check_t group_commit;
+  uv_idle_t keep_polling; /* while a batch waits: poll without blocking */
+  uint64_t batch_since;   /* uv_hrtime() when the open batch was first seen */
+  uint64_t batch_seq;     /* requests served when last looked */
+  int durable;            /* commits fsync: worth waiting to share one */
   struct ddb_server srv;
 } app;
 
+/* An active idle handle only makes the next poll non-blocking. */
+static void on_idle(uv_idle_t *h) { (void)h; }
+
 /* After each loop turn's I/O: commit the writes of the turn in one durable
-** LMDB commit, then send the answers that waited for it. */
+** LMDB commit, then send the answers that waited for it. While each turn still
+** brings new requests the commit waits (polling without blocking), so that
+** concurrent writers share one fsync. */
 static void on_turn_end(uv_check_t *h) {
   (void)h;
   struct ddb_server *s = &app.srv;
   if (!store_batch_open(s->store)) return;
+  uint64_t now = uv_hrtime();
+  if (!app.batch_since) app.batch_since = now;
+  if (app.durable && s->seq != app.batch_seq && now - app.batch_since < GROUP_COMMIT_MAX_WAIT_NS) {
+    app.batch_seq = s->seq;
+    uv_idle_start(&app.keep_polling, on_idle);
+    return;
+  }
+  uv_idle_stop(&app.keep_polling);
+  app.batch_since = 0;
+  app.batch_seq = s->seq;
   char err[256];
   int ok = store_flush(s->store, err, sizeof err) == 0;
   if (!ok) fprintf(stderr, "ddbwatch: %s; the connections waiting for it are closed\n", err);
@@ -54,6 +77,7 @@ static void on_http_closed(void *arg) {
   uv_close((uv_handle_t *)&app.sigint, NULL);
   uv_close((uv_handle_t *)&app.sigterm, NULL);
   uv_close((uv_handle_t *)&app.group_commit, NULL);
+  uv_close((uv_handle_t *)&app.keep_polling, NULL);
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -110,6 +134,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (!in_memory && !data_dir) data_dir = DEFAULT_DATA_DIR;
+  app.durable = !in_memory && sync_mode == STORE_SYNC_FULL;
   if (strcmp(host, "localhost") == 0) host = "127.0.0.1";
 
   signal(SIGPIPE, SIG_IGN);
@@ -138,6 +163,7 @@ int main(int argc, char **argv) {
   uv_check_init(loop, &app.group_commit);
   uv_check_start(&app.group_commit, on_turn_end);
   uv_unref((uv_handle_t *)&app.group_commit);
+  uv_idle_init(loop, &app.keep_polling);
   uv_signal_init(loop, &app.sigint);
   uv_signal_init(loop, &app.sigterm);
   uv_signal_start(&app.sigint, on_signal, SIGINT);
