@@ -175,21 +175,16 @@ static int type_scalar(const struct model_shape *s, json_t *v, json_t **repl, st
   return 0;
 }
 
-/* Put a converted value in place of the current one (steals repl). */
-static void replace_member(json_t *obj, const char *key, json_t *repl) {
-  if (repl) json_object_set_new(obj, key, repl);
-}
-
 static int type_struct(const struct model_shape *s, json_t *obj, struct ddb_err *e) {
-  const char *key;
-  json_t *v;
-  json_object_foreach(obj, key, v) {
+  for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+    json_t *v = json_object_iter_value(it);
     if (json_is_null(v)) continue;
-    const struct model_member *m = model_member_find(s, key, strlen(key));
+    const struct model_member *m =
+        model_member_find(s, json_object_iter_key(it), json_object_iter_key_len(it));
     if (!m) continue; /* unknown members are ignored, as DynamoDB does */
     json_t *repl = NULL;
     if (type_value(shape_at(m->shape), v, AT_FIELD, &repl, e)) return -1;
-    replace_member(obj, key, repl);
+    if (repl) json_object_iter_set_new(obj, it, repl);
   }
   return 0;
 }
@@ -223,12 +218,10 @@ static int type_value(const struct model_shape *s, json_t *v, enum where at, jso
       return ddb_fail(e, DDB_SERIALIZATION, "Unrecognized collection type %s", s->java);
     if (!json_is_object(v)) return ser(e, at == AT_FIELD ? SER_FIELD_TYPE : SER_CAST);
     const struct model_shape *vs = shape_at(s->elem);
-    const char *key;
-    json_t *x;
-    json_object_foreach(v, key, x) {
+    for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
       json_t *r = NULL;
-      if (type_value(vs, x, AT_VALUE, &r, e)) return -1;
-      replace_member(v, key, r);
+      if (type_value(vs, json_object_iter_value(it), AT_VALUE, &r, e)) return -1;
+      if (r) json_object_iter_set_new(v, it, r);
     }
     return 0;
   }
@@ -786,21 +779,51 @@ static void violation_set(struct validate_list *l, const struct seg *at,
 static void check_value(struct validate_list *l, const struct model_shape *s, const json_t *v,
                         const struct seg *at, bool bare, bool own_done);
 
+/* Member m of a structure, with value v (NULL if absent). */
+static void check_member(struct validate_list *l, const struct model_member *m, const json_t *v,
+                         const struct seg *up, bool bare) {
+  const struct model_shape *ms = shape_at(m->shape);
+  struct seg at = {.up = up, .m = m};
+  bool b = bare || (m->flags & MM_BARE);
+  if (!v || json_is_null(v)) {
+    if (m->flags & MM_REQUIRED) violation(l, &at, ms, NULL, b, "Member must not be null");
+    return;
+  }
+  if (ms->flags & MS_DEEP) check_value(l, ms, v, &at, b, false);
+}
+
+#define SPARSE_MAX 4 /* present members looked at directly (see check_struct) */
+
 static void check_struct(struct validate_list *l, const struct model_shape *s, const json_t *obj,
                          const struct seg *up, bool bare) {
-  for (uint16_t i = 0; i < s->nmembers && l->count < VALIDATE_MAX_LISTED; i++) {
-    const struct model_member *m = &s->members[i];
-    const struct model_shape *ms = shape_at(m->shape);
-    json_t *v = json_object_get(obj, m->name);
-    struct seg at = {.up = up, .m = m};
-    bool b = bare || (m->flags & MM_BARE);
-    if (!v || json_is_null(v)) {
-      if (m->flags & MM_REQUIRED)
-        violation(l, &at, ms, NULL, b, "Member must not be null");
-      continue;
+  /* A structure without required members that carries few of its members
+  ** (an AttributeValue has one of ten): visit the members present, in
+  ** DynamoDB's order, instead of looking every member up. */
+  size_t n = json_object_size(obj);
+  if (!(s->flags & MS_REQUIRED_MEMBERS) && n <= SPARSE_MAX && n * 2 < s->nmembers) {
+    const struct model_member *ms[SPARSE_MAX];
+    const json_t *vs[SPARSE_MAX];
+    size_t k = 0;
+    for (void *it = json_object_iter((json_t *)obj); it;
+         it = json_object_iter_next((json_t *)obj, it)) {
+      const struct model_member *m =
+          model_member_find(s, json_object_iter_key(it), json_object_iter_key_len(it));
+      if (!m) continue;
+      size_t j = k++; /* insertion sort by position in members[] */
+      while (j > 0 && ms[j - 1] > m) {
+        ms[j] = ms[j - 1];
+        vs[j] = vs[j - 1];
+        j--;
+      }
+      ms[j] = m;
+      vs[j] = json_object_iter_value(it);
     }
-    if (ms->flags & MS_DEEP) check_value(l, ms, v, &at, b, false);
+    for (size_t i = 0; i < k && l->count < VALIDATE_MAX_LISTED; i++)
+      check_member(l, ms[i], vs[i], up, bare);
+    return;
   }
+  for (uint16_t i = 0; i < s->nmembers && l->count < VALIDATE_MAX_LISTED; i++)
+    check_member(l, &s->members[i], json_object_get(obj, s->members[i].name), up, bare);
 }
 
 /* Check v (of shape s, at `at`): its own constraints unless own_done, then
@@ -840,27 +863,30 @@ static void check_value(struct validate_list *l, const struct model_shape *s, co
     if (!json_is_object(v)) return;
     const struct model_shape *ks = shape_at(s->key);
     const struct model_shape *vs = shape_at(s->elem);
-    const char *k;
-    json_t *x;
+    json_t *obj = (json_t *)v;
     if (has_own(ks)) {
-      json_object_foreach((json_t *)v, k, x) {
-        size_t kn = strlen(k);
+      for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+        const char *k = json_object_iter_key(it);
+        size_t kn = json_object_iter_key_len(it);
         if (!string_ok(ks, k, kn)) violation_set(l, at, s, v, bare, "Map keys", ks, k, kn);
         if (l->count >= VALIDATE_MAX_LISTED) return;
       }
     }
     if (!(vs->flags & MS_DEEP)) return;
     if (has_own(vs)) {
-      json_object_foreach((json_t *)v, k, x) {
+      for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+        const json_t *x = json_object_iter_value(it);
         if (!own_ok(vs, x))
           violation_set(l, at, s, v, bare, "Map value", vs, json_string_value(x),
                         json_string_length(x));
       }
     }
     if (vs->type == MT_STRUCT || vs->type == MT_LIST || vs->type == MT_MAP) {
-      json_object_foreach((json_t *)v, k, x) {
+      for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+        const json_t *x = json_object_iter_value(it);
         if (json_is_null(x)) continue;
-        struct seg el = {.up = at, .key = k, .keylen = strlen(k)};
+        struct seg el = {.up = at, .key = json_object_iter_key(it),
+                         .keylen = json_object_iter_key_len(it)};
         check_value(l, vs, x, &el, bare, true);
         if (l->count >= VALIDATE_MAX_LISTED) return;
       }

@@ -475,6 +475,8 @@ def generate(shapes, ops):
             flags.append('MS_DEEP')
         if s.get('_table_or_arn'):
             flags.append('MS_TABLE_OR_ARN')
+        if t == 'structure' and s.get('required'):
+            flags.append('MS_REQUIRED_MEMBERS')
         if 'min' in s:
             flags.append('MS_MIN')
             f.append('.min = %d' % s['min'])

@@ -22,7 +22,8 @@ const struct model_member *model_member_find(const struct model_shape *s, const 
   ** memcmp, beats a hash here. */
   for (uint16_t i = 0; i < s->nmembers; i++) {
     const struct model_member *m = &s->members[i];
-    if (m->name_len == len && memcmp(m->name, name, len) == 0) return m;
+    if (m->name_len == len && m->name[0] == name[0] && memcmp(m->name, name, len) == 0)
+      return m;
   }
   return NULL;
 }

@@ -59,6 +59,7 @@ enum model_pattern {
 #define MS_DEEP 0x04         /* some constraint at or below this shape */
 #define MS_TABLE_OR_ARN 0x08 /* a table name (3..255, [a-zA-Z0-9_.-]+) or a
                                 table ARN (1..1024); see validate.c */
+#define MS_REQUIRED_MEMBERS 0x10 /* a structure with MM_REQUIRED members */
 
 /* model_member.flags */
 #define MM_REQUIRED 0x01     /* "Value null at '<path>' ... Member must not be null" */
