@@ -10,10 +10,11 @@ One harness for the three client suites (JavaScript, Python, AWS CLI):
     runs CMD with DDB_ENDPOINT set to it, stops the server and exits with
     CMD's status (or 1 if the server crashed or did not exit cleanly);
   * `ddbwatch_harness.py serve [--data-dir DIR]` starts a server, prints
-    `ready http://HOST:PORT` on stdout, and stops it (forwarding its exit
-    status) on SIGTERM/SIGINT or when its stdin reaches end of file, so a
-    parent that dies never leaves a server behind. The JavaScript suite uses
-    this to restart servers on the same data folder.
+    `ready http://HOST:PORT SECONDS_TO_READY LOG` on stdout, and stops it on
+    SIGTERM/SIGINT or when its stdin reaches end of file, so a parent that
+    dies never leaves a server behind; exits 0 if ddbwatch exited cleanly,
+    2 if it died or exited non-zero, 1 if it never became ready. The
+    JavaScript suite uses this to restart servers on the same data folder.
 
 The binary comes from the DDBWATCH_BIN environment variable (or --bin). The
 server's stdout and stderr go to a log file whose tail is printed when
@@ -175,46 +176,54 @@ def describe_exit(rc):
     return "exit status %d" % rc
 
 
-def cmd_run(opts):
+def _start(opts):
+    """Starts the server the options describe; returns it, or None after
+    printing why it did not start."""
     srv = Server(opts.bin, data_dir=opts.data_dir, sync=opts.sync, log_path=opts.log)
     try:
-        endpoint = srv.start()
+        srv.start()
     except ServerError as e:
         print("harness: %s" % e, file=sys.stderr)
+        return None
+    return srv
+
+
+def _stop(srv):
+    """Stops srv with SIGTERM; returns None when it had been running and
+    exited with status 0, else a description of what went wrong."""
+    if not srv.running():
+        srv._close()
+        return "ddbwatch died (%s)" % describe_exit(srv.proc.returncode)
+    try:
+        rc = srv.stop()
+    except ServerError as e:
+        return str(e)
+    return None if rc == 0 else "ddbwatch stopped with %s after SIGTERM" % describe_exit(rc)
+
+
+def cmd_run(opts):
+    srv = _start(opts)
+    if srv is None:
         return 1
     print("harness: %s (ready in %.2fs; log %s)" % (srv.ready_line, srv.start_seconds, srv.log_path),
           flush=True)
-    env = dict(os.environ, DDB_ENDPOINT=endpoint)
+    env = dict(os.environ, DDB_ENDPOINT=srv.endpoint)
     try:
         rc = subprocess.call(opts.command, env=env)
     except KeyboardInterrupt:
         rc = 130
-    crashed = not srv.running()
-    if crashed:
-        print("harness: ddbwatch died during the tests (%s)\n%s"
-              % (describe_exit(srv.proc.returncode), srv.tail()), file=sys.stderr)
-        srv._close()
-        return rc or 1
-    try:
-        src = srv.stop()
-    except ServerError as e:
-        print("harness: %s" % e, file=sys.stderr)
-        return rc or 1
-    if src != 0:
-        print("harness: ddbwatch stopped with %s after SIGTERM\n%s" % (describe_exit(src), srv.tail()),
-              file=sys.stderr)
-        return rc or 1
-    return rc
+    problem = _stop(srv)
+    if problem or rc:
+        print("harness: %s; last lines of ddbwatch's output:\n%s"
+              % (problem or "tests failed", srv.tail(20)), file=sys.stderr)
+    return rc or (1 if problem else 0)
 
 
 def cmd_serve(opts):
-    srv = Server(opts.bin, data_dir=opts.data_dir, sync=opts.sync, log_path=opts.log)
-    try:
-        endpoint = srv.start()
-    except ServerError as e:
-        print("harness: %s" % e, file=sys.stderr)
+    srv = _start(opts)
+    if srv is None:
         return 1
-    print("ready %s %.3f %s" % (endpoint, srv.start_seconds, srv.log_path), flush=True)
+    print("ready %s %.3f %s" % (srv.endpoint, srv.start_seconds, srv.log_path), flush=True)
     stop = threading.Event()
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, lambda *_: stop.set())
@@ -230,18 +239,11 @@ def cmd_serve(opts):
         stop.set()
 
     threading.Thread(target=watch_stdin, daemon=True).start()
-    while not stop.wait(0.1):
-        if not srv.running():
-            print("harness: ddbwatch died (%s)\n%s" % (describe_exit(srv.proc.returncode), srv.tail()),
-                  file=sys.stderr)
-            return 3
-    try:
-        rc = srv.stop()
-    except ServerError as e:
-        print("harness: %s" % e, file=sys.stderr)
-        return 4
-    if rc != 0:
-        print("harness: ddbwatch stopped with %s\n%s" % (describe_exit(rc), srv.tail()), file=sys.stderr)
+    while not stop.wait(0.1) and srv.running():
+        pass
+    problem = _stop(srv)
+    if problem:
+        print("harness: %s\n%s" % (problem, srv.tail()), file=sys.stderr)
         return 2
     return 0
 
