@@ -295,7 +295,7 @@ def load():
             if m not in have:
                 s['members'].append((m, shp))
     # Synthetic shape for table-name-or-ARN members and map keys.
-    shapes['TableNameOrArn'] = {'_name': 'TableArn', 'type': 'string', 'min': 1, 'max': 1024,
+    shapes['TableNameOrArn'] = {'_name': 'TableNameOrArn', 'type': 'string', 'min': 1, 'max': 1024,
                                 '_table_or_arn': True}
     for sname, s in shapes.items():
         if s['type'] == 'structure':

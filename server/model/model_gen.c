@@ -146,7 +146,7 @@ static const struct model_field fields_36[] = {
 /* CreateBackupInput */
 static const struct model_member members_38[] = {
   {"BackupName", "backupName", 10, 39 /* BackupName */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_38[] = {
   {"tableName", 1},
@@ -333,7 +333,7 @@ static const struct model_member members_84[] = {
   {"ReturnConsumedCapacity", "returnConsumedCapacity", 22, 19 /* ReturnConsumedCapacity */, 0, NULL},
   {"ReturnItemCollectionMetrics", "returnItemCollectionMetrics", 27, 37 /* ReturnItemCollectionMetrics */, 0, NULL},
   {"Key", "key", 3, 25 /* Key */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_84[] = {
   {"tableName", 10},
@@ -363,7 +363,7 @@ static const struct model_field fields_86[] = {
 };
 /* DeleteTableInput */
 static const struct model_member members_95[] = {
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
 };
 static const struct model_field fields_95[] = {
   {"tableName", 0},
@@ -377,7 +377,7 @@ static const struct model_field fields_96[] = {
 };
 /* DescribeContinuousBackupsInput */
 static const struct model_member members_97[] = {
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_97[] = {
   {"tableName", 0},
@@ -385,7 +385,7 @@ static const struct model_field fields_97[] = {
 /* DescribeContributorInsightsInput */
 static const struct model_member members_98[] = {
   {"IndexName", "indexName", 9, 55 /* IndexName */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_98[] = {
   {"tableName", 1},
@@ -426,7 +426,7 @@ static const struct model_field fields_104[] = {
 };
 /* DescribeKinesisStreamingDestinationInput */
 static const struct model_member members_106[] = {
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_106[] = {
   {"tableName", 0},
@@ -449,21 +449,21 @@ static const struct model_field fields_108[] = {
 };
 /* DescribeTableInput */
 static const struct model_member members_112[] = {
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
 };
 static const struct model_field fields_112[] = {
   {"tableName", 0},
 };
 /* DescribeTableReplicaAutoScalingInput */
 static const struct model_member members_113[] = {
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_113[] = {
   {"tableName", 0},
 };
 /* DescribeTimeToLiveInput */
 static const struct model_member members_114[] = {
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
 };
 static const struct model_field fields_114[] = {
   {"tableName", 0},
@@ -471,7 +471,7 @@ static const struct model_field fields_114[] = {
 /* KinesisStreamingDestinationInput */
 static const struct model_member members_115[] = {
   {"StreamArn", "streamArn", 9, 116 /* StreamArn */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_115[] = {
   {"tableName", 1},
@@ -549,7 +549,7 @@ static const struct model_member members_134[] = {
   {"AttributesToGet", "attributesToGet", 15, 26 /* AttributeNameList */, 0, NULL},
   {"ReturnConsumedCapacity", "returnConsumedCapacity", 22, 19 /* ReturnConsumedCapacity */, 0, NULL},
   {"Key", "key", 3, 25 /* Key */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_134[] = {
   {"tableName", 6},
@@ -651,7 +651,7 @@ static const struct model_member members_150[] = {
   {"ExclusiveStartBackupArn", "exclusiveStartBackupArn", 23, 83 /* BackupArn */, 0, NULL},
   {"TimeRangeLowerBound", "timeRangeLowerBound", 19, 152 /* TimeRangeLowerBound */, 0, NULL},
   {"TimeRangeUpperBound", "timeRangeUpperBound", 19, 153 /* TimeRangeUpperBound */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, 0, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, 0, NULL},
   {"BackupType", "backupType", 10, 154 /* BackupTypeFilter */, 0, NULL},
 };
 static const struct model_field fields_150[] = {
@@ -666,7 +666,7 @@ static const struct model_field fields_150[] = {
 static const struct model_member members_155[] = {
   {"NextToken", "nextToken", 9, 156 /* NextTokenString */, 0, NULL},
   {"MaxResults", "maxResults", 10, 157 /* ListContributorInsightsLimit */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, 0, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, 0, NULL},
 };
 static const struct model_field fields_155[] = {
   {"tableName", 2},
@@ -747,7 +747,7 @@ static const struct model_member members_171[] = {
   {"Expected", "expected", 8, 85 /* ExpectedAttributeMap */, 0, NULL},
   {"ReturnConsumedCapacity", "returnConsumedCapacity", 22, 19 /* ReturnConsumedCapacity */, 0, NULL},
   {"ReturnItemCollectionMetrics", "returnItemCollectionMetrics", 27, 37 /* ReturnItemCollectionMetrics */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_171[] = {
   {"tableName", 10},
@@ -772,7 +772,7 @@ static const struct model_member members_172[] = {
   {"QueryFilter", "queryFilter", 11, 176 /* FilterConditionMap */, 0, NULL},
   {"ReturnConsumedCapacity", "returnConsumedCapacity", 22, 19 /* ReturnConsumedCapacity */, 0, NULL},
   {"ScanIndexForward", "scanIndexForward", 16, 87 /* BooleanObject */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
   {"ConditionalOperator", "conditionalOperator", 19, 90 /* ConditionalOperator */, 0, NULL},
   {"KeyConditionExpression", "keyConditionExpression", 22, 177 /* KeyExpression */, 0, NULL},
   {"ExpressionAttributeValues", "expressionAttributeValues", 25, 93 /* ExpressionAttributeValueMap */, 0, NULL},
@@ -832,7 +832,7 @@ static const struct model_field fields_178[] = {
 /* RestoreTableToPointInTimeInput */
 static const struct model_member members_179[] = {
   {"SourceTableArn", "sourceTableArn", 14, 125 /* TableArn */, 0, NULL},
-  {"SourceTableName", "sourceTableName", 15, 22 /* TableArn */, 0, NULL},
+  {"SourceTableName", "sourceTableName", 15, 22 /* TableNameOrArn */, 0, NULL},
   {"BillingModeOverride", "billingModeOverride", 19, 67 /* BillingMode */, 0, NULL},
   {"ProvisionedThroughputOverride", "provisionedThroughputOverride", 29, 62 /* ProvisionedThroughput */, 0, NULL},
   {"SSESpecificationOverride", "sSESpecificationOverride", 24, 71 /* SSESpecification */, 0, NULL},
@@ -863,7 +863,7 @@ static const struct model_member members_181[] = {
   {"TotalSegments", "totalSegments", 13, 182 /* ScanTotalSegments */, 0, NULL},
   {"ProjectionExpression", "projectionExpression", 20, 27 /* ProjectionExpression */, 0, NULL},
   {"ReturnConsumedCapacity", "returnConsumedCapacity", 22, 19 /* ReturnConsumedCapacity */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
   {"ConditionalOperator", "conditionalOperator", 19, 90 /* ConditionalOperator */, 0, NULL},
   {"ScanFilter", "scanFilter", 10, 176 /* FilterConditionMap */, 0, NULL},
   {"ExpressionAttributeValues", "expressionAttributeValues", 25, 93 /* ExpressionAttributeValueMap */, 0, NULL},
@@ -920,7 +920,7 @@ static const struct model_field fields_187[] = {
 static const struct model_member members_188[] = {
   {"ExpressionAttributeNames", "expressionAttributeNames", 24, 28 /* ExpressionAttributeNameMap */, 0, NULL},
   {"Key", "key", 3, 25 /* Key */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
   {"ProjectionExpression", "projectionExpression", 20, 27 /* ProjectionExpression */, 0, NULL},
 };
 static const struct model_field fields_188[] = {
@@ -962,7 +962,7 @@ static const struct model_member members_192[] = {
   {"ExpressionAttributeNames", "expressionAttributeNames", 24, 28 /* ExpressionAttributeNameMap */, 0, NULL},
   {"ExpressionAttributeValues", "expressionAttributeValues", 25, 93 /* ExpressionAttributeValueMap */, 0, NULL},
   {"Key", "key", 3, 25 /* Key */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_192[] = {
   {"key", 4},
@@ -979,7 +979,7 @@ static const struct model_member members_193[] = {
   {"ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure", 35, 18 /* ReturnValuesOnConditionCheckFailure */, 0, NULL},
   {"ExpressionAttributeNames", "expressionAttributeNames", 24, 28 /* ExpressionAttributeNameMap */, 0, NULL},
   {"ExpressionAttributeValues", "expressionAttributeValues", 25, 93 /* ExpressionAttributeValueMap */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_193[] = {
   {"item", 0},
@@ -996,7 +996,7 @@ static const struct model_member members_194[] = {
   {"ExpressionAttributeNames", "expressionAttributeNames", 24, 28 /* ExpressionAttributeNameMap */, 0, NULL},
   {"ExpressionAttributeValues", "expressionAttributeValues", 25, 93 /* ExpressionAttributeValueMap */, 0, NULL},
   {"Key", "key", 3, 25 /* Key */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_194[] = {
   {"key", 4},
@@ -1014,7 +1014,7 @@ static const struct model_member members_195[] = {
   {"ExpressionAttributeValues", "expressionAttributeValues", 25, 93 /* ExpressionAttributeValueMap */, 0, NULL},
   {"UpdateExpression", "updateExpression", 16, 196 /* UpdateExpression */, MM_REQUIRED, NULL},
   {"Key", "key", 3, 25 /* Key */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_195[] = {
   {"key", 5},
@@ -1037,7 +1037,7 @@ static const struct model_field fields_197[] = {
 /* UpdateContinuousBackupsInput */
 static const struct model_member members_199[] = {
   {"PointInTimeRecoverySpecification", "pointInTimeRecoverySpecification", 32, 200 /* PointInTimeRecoverySpecification */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_199[] = {
   {"tableName", 1},
@@ -1054,7 +1054,7 @@ static const struct model_field fields_200[] = {
 static const struct model_member members_201[] = {
   {"ContributorInsightsAction", "contributorInsightsAction", 25, 202 /* ContributorInsightsAction */, MM_REQUIRED, NULL},
   {"IndexName", "indexName", 9, 55 /* IndexName */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_201[] = {
   {"tableName", 2},
@@ -1190,7 +1190,7 @@ static const struct model_member members_222[] = {
   {"ExpressionAttributeNames", "expressionAttributeNames", 24, 28 /* ExpressionAttributeNameMap */, 0, NULL},
   {"Expected", "expected", 8, 85 /* ExpectedAttributeMap */, 0, NULL},
   {"ReturnConsumedCapacity", "returnConsumedCapacity", 22, 19 /* ReturnConsumedCapacity */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
   {"ReturnValues", "returnValues", 12, 91 /* ReturnValue */, 0, NULL},
   {"ConditionalOperator", "conditionalOperator", 19, 90 /* ConditionalOperator */, 0, NULL},
   {"ReturnValuesOnConditionCheckFailure", "returnValuesOnConditionCheckFailure", 35, 18 /* ReturnValuesOnConditionCheckFailure */, 0, NULL},
@@ -1233,7 +1233,7 @@ static const struct model_member members_226[] = {
   {"MultiRegionConsistency", "multiRegionConsistency", 22, 240 /* MultiRegionConsistency */, 0, NULL},
   {"DeletionProtectionEnabled", "deletionProtectionEnabled", 25, 80 /* DeletionProtectionEnabled */, 0, NULL},
   {"ProvisionedThroughput", "provisionedThroughput", 21, 62 /* ProvisionedThroughput */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED | MM_REQUIRED_MSG, "The parameter 'TableName' is required but was not present in the request"},
   {"TableClass", "tableClass", 10, 79 /* TableClass */, 0, NULL},
   {"GlobalSecondaryIndexUpdates", "globalSecondaryIndexUpdates", 27, 227 /* GlobalSecondaryIndexUpdateList */, 0, NULL},
   {"StreamSpecification", "streamSpecification", 19, 68 /* StreamSpecification */, 0, NULL},
@@ -1372,7 +1372,7 @@ static const struct model_member members_241[] = {
   {"GlobalSecondaryIndexUpdates", "globalSecondaryIndexUpdates", 27, 242 /* GlobalSecondaryIndexAutoScalingUpdateList */, 0, NULL},
   {"ReplicaUpdates", "replicaUpdates", 14, 244 /* ReplicaAutoScalingUpdateList */, 0, NULL},
   {"ProvisionedWriteCapacityAutoScalingUpdate", "provisionedWriteCapacityAutoScalingUpdate", 41, 209 /* AutoScalingSettingsUpdate */, 0, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_241[] = {
   {"globalSecondaryIndexUpdates", 0},
@@ -1412,7 +1412,7 @@ static const struct model_field fields_247[] = {
 /* UpdateTimeToLiveInput */
 static const struct model_member members_248[] = {
   {"TimeToLiveSpecification", "timeToLiveSpecification", 23, 249 /* TimeToLiveSpecification */, MM_REQUIRED, NULL},
-  {"TableName", "tableName", 9, 22 /* TableArn */, MM_REQUIRED, NULL},
+  {"TableName", "tableName", 9, 22 /* TableNameOrArn */, MM_REQUIRED, NULL},
 };
 static const struct model_field fields_248[] = {
   {"tableName", 1},
@@ -1451,7 +1451,7 @@ const struct model_shape model_shapes[] = {
   /* 19 */ {.name = "ReturnConsumedCapacity", .type = MT_STRING, .enums = enum_19, .nenums = 3, .flags = MS_DEEP},
   /* 20 */ {.name = "BatchGetItemInput", .type = MT_STRUCT, .members = members_20, .nmembers = 2, .fields = fields_20, .nfields = 2, .flags = MS_DEEP | MS_REQUIRED_MEMBERS},
   /* 21 */ {.name = "BatchGetRequestMap", .type = MT_MAP, .max = 100, .key = 22, .elem = 23, .java = "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.KeysAndAttributes>", .flags = MS_DEEP | MS_MAX},
-  /* 22 */ {.name = "TableArn", .type = MT_STRING, .min = 1, .max = 1024, .flags = MS_DEEP | MS_TABLE_OR_ARN | MS_MIN | MS_MAX},
+  /* 22 */ {.name = "TableNameOrArn", .type = MT_STRING, .min = 1, .max = 1024, .flags = MS_DEEP | MS_TABLE_OR_ARN | MS_MIN | MS_MAX},
   /* 23 */ {.name = "KeysAndAttributes", .type = MT_STRUCT, .members = members_23, .nmembers = 5, .fields = fields_23, .nfields = 5, .flags = MS_DEEP | MS_REQUIRED_MEMBERS},
   /* 24 */ {.name = "KeyList", .type = MT_LIST, .min = 1, .max = 100, .elem = 25, .java = "java.util.List<java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>>", .flags = MS_DEEP | MS_MIN | MS_MAX},
   /* 25 */ {.name = "Key", .type = MT_MAP, .key = 13, .elem = 5, .java = "java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>", .flags = MS_DEEP},
