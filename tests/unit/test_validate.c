@@ -521,6 +521,21 @@ TEST(batch_write_over_25_exact) {
   RUN(rows);
 }
 
+/* [C] BatchGetItem with 101 keys for one table (FIDELITY.md row 24). */
+TEST(batch_get_over_100_exact) {
+  char body[8192];
+  size_t bl = (size_t)snprintf(body, sizeof body, "{\"RequestItems\": {\"tbl\": {\"Keys\": [");
+  for (int i = 0; i < 101; i++)
+    bl += (size_t)snprintf(body + bl, sizeof body - bl, "%s{\"pk\": {\"S\": \"bg-%d\"}}",
+                           i ? ", " : "", i);
+  snprintf(body + bl, sizeof body - bl, "]}}}");
+  struct row rows[] = {{"BatchGetItem", body, VAL,
+                        "1 validation error detected: Value at 'RequestItems.tbl.member.Keys' "
+                        "failed to satisfy constraint: Member must have length less than or "
+                        "equal to 100"}};
+  RUN(rows);
+}
+
 /* [D] nine empty LSIs: 27 violations, DynamoDB lists the first 10. */
 TEST(at_most_ten) {
   static const struct row rows[] = {
@@ -709,5 +724,5 @@ TEST(random_bodies) {
 
 TEST_MAIN(type_string, type_numbers, type_boolean, type_blob, type_collections,
           type_order_and_nulls, required_and_table_names, enums_in_dynamodb_order,
-          ranges_and_lengths, nested_paths, maps_and_batches, batch_write_over_25_exact,
+          ranges_and_lengths, nested_paths, maps_and_batches, batch_write_over_25_exact, batch_get_over_100_exact,
           at_most_ten, streams_operations, list_api, every_operation_empty_body, random_bodies)
