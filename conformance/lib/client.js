@@ -56,6 +56,7 @@ class Client {
     const mod = this.url.protocol === 'https:' ? https : http;
     this.mod = mod;
     this.agent = new mod.Agent({ keepAlive: true, maxSockets: 8 });
+    this.controlPlane = Promise.resolve();
     this.signer = new SignatureV4({
       credentials: this.credentials,
       region: this.region,
@@ -103,7 +104,14 @@ class Client {
         'x-amz-date': new Date().toISOString().replace(/[-:]|\.\d{3}/g, '') };
     }
     const finalHeaders = { ...signed, ...(raw.headers || {}) };
-    return this._exchange(method, path, finalHeaders, payload);
+    if (op !== 'CreateTable' && op !== 'DeleteTable') return this._exchange(method, path, finalHeaders, payload);
+    // Table creations and deletions go one at a time: DynamoDB Local 1.25
+    // answers 500 to a provisioned CreateTable that races another table's
+    // creation or deletion. It costs nothing elsewhere (both calls return
+    // at once; waiting for ACTIVE happens outside this queue).
+    const run = this.controlPlane.then(() => this._exchange(method, path, finalHeaders, payload));
+    this.controlPlane = run.catch(() => {});
+    return run;
   }
 
   _exchange(method, path, headers, payload) {

@@ -8,13 +8,14 @@
 // and "match": a list of alternatives, each an object of regular expressions
 // that must all match: check (e.g. "error.message", "body.Table.TableId",
 // "header:x-amz-crc32"), expected, actual (the finding's texts), op (the
-// step's operation), status (the actual HTTP status) and case (the case id).
+// step's operation), status (the actual HTTP status), case (the case id) and
+// expectedType (the error __type the step expects, or "success").
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 const FILE = path.join(__dirname, '..', 'known-ddblocal-deviations.json');
-const FIELDS = ['check', 'expected', 'actual', 'op', 'status', 'case'];
+const FIELDS = ['check', 'expected', 'actual', 'op', 'status', 'case', 'expectedType'];
 
 function load(file = FILE) {
   const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -40,7 +41,7 @@ function load(file = FILE) {
 
 // The id of the first entry that explains `finding` (in `step` of `caseId`,
 // whose actual status was `status`), or null.
-function explain(list, finding, op, status, caseId) {
+function explain(list, finding, op, status, caseId, expectedType) {
   const subject = {
     check: finding.check,
     expected: String(finding.expected),
@@ -48,6 +49,7 @@ function explain(list, finding, op, status, caseId) {
     op: op || '',
     status: String(status === undefined ? '' : status),
     case: caseId,
+    expectedType: expectedType || 'success',
   };
   for (const d of list) {
     for (const alt of d.compiled) {

@@ -16,13 +16,13 @@ const crypto = require('node:crypto');
 const { Client } = require('./client');
 const { loadAll } = require('./cases');
 const deviations = require('./deviations');
-const { CaseRunner, caseVars, normalizedView } = require('./runner');
+const { CaseRunner, caseVars, normalizedView, fullType } = require('./runner');
 const { diff } = require('./match');
 
 function usage(msg) {
   if (msg) process.stderr.write(`conformance: ${msg}\n`);
-  process.stderr.write(`usage: conformance/run --endpoint URL [--ddblocal] [--filter RE] [--jobs N] [--verbose]
-       conformance/run --diff URL_A URL_B [--filter RE] [--jobs N] [--verbose]
+  process.stderr.write(`usage: conformance/run --endpoint URL [--ddblocal] [--filter RE] [--jobs N] [--verbose] [--json FILE]
+       conformance/run --diff URL_A URL_B [--filter RE] [--jobs N] [--verbose] [--json FILE]
        conformance/run --list [--filter RE]
 `);
   process.exit(2);
@@ -40,6 +40,7 @@ function parseArgs(argv) {
     else if (a === '--ddblocal') o.ddblocal = true;
     else if (a === '--verbose' || a === '-v') o.verbose = true;
     else if (a === '--list') o.list = true;
+    else if (a === '--json') o.json = next();
     else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${a}`);
   }
@@ -114,7 +115,8 @@ function classify(result, c, devList) {
   for (const s of result.steps) {
     for (const f of s.findings) {
       const status = s.res ? s.res.status : undefined;
-      const dev = devList ? deviations.explain(devList, f, s.op, status, c.id) : null;
+      const want = s.expect && (s.expect.error || s.expect.type);
+      const dev = devList ? deviations.explain(devList, f, s.op, status, c.id, want ? fullType(want) : 'success') : null;
       out.push({ step: s.index, op: s.op, finding: f, deviation: dev });
     }
   }
@@ -122,7 +124,8 @@ function classify(result, c, devList) {
 }
 
 function fmtFinding(x, indent) {
-  const tag = x.deviation ? `  [known DynamoDB Local deviation ${x.deviation}]` : '';
+  const tag = x.deviation ? `  [known DynamoDB Local deviation ${x.deviation}]`
+    : x.hint ? `  [matches DynamoDB Local deviation ${x.hint}]` : '';
   return `${indent}step ${x.step} ${x.op}: ${x.finding.check}${tag}\n`
     + `${indent}  expected: ${x.finding.expected}\n`
     + `${indent}  actual:   ${x.finding.actual}\n`;
@@ -135,14 +138,15 @@ function caseLine(verdict, c, extra) {
 // Verdict and printable report of one case in --endpoint mode.
 function reportEndpoint(c, result, devList, verbose) {
   if (result.skipped) return { verdict: 'skip', text: caseLine('skip', c, `(${result.skipped})`) };
-  const items = classify(result, c, devList);
+  const items = classify(result, c, devList || ALL_DEVIATIONS);
+  if (!devList) for (const x of items) { x.hint = x.deviation; x.deviation = null; }
   const unexplained = items.filter((x) => !x.deviation);
   const verdict = result.error || unexplained.length ? 'fail' : 'pass';
   const devIds = [...new Set(items.filter((x) => x.deviation).map((x) => x.deviation))];
   let text = caseLine(verdict, c, devIds.length ? `[DynamoDB Local: ${devIds.join(', ')}]` : '');
   if (result.error) text += `       error: ${result.error}\n`;
   for (const x of items) if (!x.deviation || verbose) text += fmtFinding(x, '       ');
-  return { verdict, text };
+  return { verdict, text, findings: items, error: result.error };
 }
 
 // Verdict and printable report of one case in --diff mode.
@@ -187,8 +191,10 @@ function reportDiff(c, ra, rb, devList, urlA, urlB, ctxA, ctxB) {
   if (failA && !failB && ia.length && !ub.length && ib.length === 0) {
     text += '       (B matches the case and A does not)\n';
   }
-  return { verdict, text };
+  return { verdict, text, findings: { A: ia, B: ib }, error: ra.error || rb.error };
 }
+
+let ALL_DEVIATIONS = null;
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -208,6 +214,7 @@ async function main() {
   }
 
   const devList = deviations.load();
+  ALL_DEVIATIONS = devList;
   const run = `${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}`;
   const units = makeUnits(cases);
   const order = new Map(cases.map((c, i) => [c.id, i]));
@@ -221,7 +228,7 @@ async function main() {
   if (opts.endpoint) {
     const client = new Client(opts.endpoint);
     clients = [client];
-    const runner = new CaseRunner(client, { schemas });
+    const runner = new CaseRunner(client, { schemas, retryCreate: opts.ddblocal });
     const mode = opts.ddblocal ? 'with the known DynamoDB Local deviations forgiven' : 'strictly';
     process.stdout.write(`conformance: ${cases.length} cases against ${opts.endpoint} (${mode}), run ${run}\n`);
     await pool(units, opts.jobs, async (u) => {
@@ -236,7 +243,7 @@ async function main() {
     const cb = new Client(opts.diffB);
     clients = [ca, cb];
     const ra = new CaseRunner(ca, { schemas });
-    const rb = new CaseRunner(cb, { schemas });
+    const rb = new CaseRunner(cb, { schemas, retryCreate: true });
     process.stdout.write(`conformance: ${cases.length} cases, A=${opts.diffA} (held to DynamoDB) vs B=${opts.diffB} (known DynamoDB Local deviations forgiven), run ${run}\n`);
     await pool(units, opts.jobs, async (u) => {
       const [resA, resB] = await Promise.all([playUnit(ra, u, run), playUnit(rb, u, run)]);
@@ -264,6 +271,11 @@ async function main() {
   process.stdout.write('\n');
   for (const [k, v] of per) {
     process.stdout.write(`  ${k}: ${v.pass} passed, ${v.fail} failed${v.skip ? `, ${v.skip} skipped` : ''}\n`);
+  }
+  if (opts.json) {
+    const out = reports.map((r) => ({ id: r.c.id, title: r.c.title, verdict: r.verdict, error: r.error || null,
+      findings: r.findings || [] }));
+    require('node:fs').writeFileSync(opts.json, `${JSON.stringify({ passed, failed, skipped, cases: out }, null, 1)}\n`);
   }
   process.stdout.write(`conformance: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   return failed > 0 ? 1 : 0;

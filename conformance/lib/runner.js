@@ -34,11 +34,12 @@ function randomName(n) {
   return s;
 }
 
-// Variables visible to a case: RUN, REGION, T..T5 (its table names), SHORT3
+// Variables visible to a case: RUN, REGION, ID (the case id, handy as a
+// unique key value), T..T5 (its table names), SHORT3
 // (a random valid 3-character table name) and the group's fixture tables.
 function caseVars(run, c, fixtureVars, region) {
   const base = `conf_${run}_${c.id}`;
-  const vars = { RUN: run, REGION: region, T: base, SHORT3: randomName(3), ...fixtureVars };
+  const vars = { RUN: run, REGION: region, ID: c.id, T: base, SHORT3: randomName(3), ...fixtureVars };
   for (let i = 2; i <= 5; i++) vars[`T${i}`] = `${base}_${i}`;
   return vars;
 }
@@ -139,6 +140,7 @@ class CaseRunner {
     this.schemas = opts.schemas;
     this.waitTimeoutMs = opts.waitTimeoutMs || 180000;
     this.pollMs = opts.pollMs || 1000;
+    this.retryCreate = !!opts.retryCreate;
   }
 
   get ctx() { return { region: this.client.region }; }
@@ -178,7 +180,11 @@ class CaseRunner {
     const names = [];
     for (const [v, spec] of Object.entries(fixtures)) {
       const body = typeof spec === 'string' ? this.createTableBody(spec, vars[v]) : { ...expand(spec, vars), TableName: vars[v] };
-      const r = await this.client.send('CreateTable', body);
+      let r = await this.client.send('CreateTable', body);
+      for (let attempt = 1; r.status >= 500 && attempt <= 3; attempt++) {
+        await sleep(200 * attempt);
+        r = await this.client.send('CreateTable', body);
+      }
       if (r.status !== 200) return { names, error: `fixture ${v}: CreateTable failed: ${r.status} ${r.text}` };
       names.push(vars[v]);
     }
@@ -210,6 +216,18 @@ class CaseRunner {
         let res;
         try {
           res = await this.client.send(s.op, body, raw);
+          // A set-up step (one without an expectation) is retried on 5xx,
+          // as SDKs do: shared servers such as DynamoDB Local sometimes fail
+          // a CreateTable that races with another client's DeleteTable.
+          // Against DynamoDB Local (opts.retryCreate) a CreateTable is retried
+          // on 5xx even when the step expects something: its provisioned
+          // CreateTable fails now and then when another client of the same
+          // server creates or deletes a table at the same moment.
+          const retry = !s.expect || (this.retryCreate && s.op === 'CreateTable');
+          for (let attempt = 1; retry && res.status >= 500 && attempt <= 3; attempt++) {
+            await sleep(200 * attempt);
+            res = await this.client.send(s.op, body, raw);
+          }
         } catch (e) {
           out.steps.push({ index: i + 1, op: s.op, findings: [{ check: 'transport', expected: 'a response', actual: e.message }], expect });
           break;
@@ -225,8 +243,12 @@ class CaseRunner {
             if (e) { out.error = e; break; }
           }
         }
-        if (s.save && res.json) {
-          for (const [k, p] of Object.entries(s.save)) vars[k] = getPath(res.json, p);
+        if (s.save) {
+          for (const [k, p] of Object.entries(s.save)) {
+            const v = res.json ? getPath(res.json, p) : undefined;
+            if (v === undefined) findings.push({ check: `save:${p}`, expected: 'present', actual: '(absent)' });
+            vars[k] = v === undefined ? '(absent)' : v;
+          }
         }
       }
     } finally {

@@ -58,7 +58,7 @@ function expand(value, vars) {
       if (k === '$object') {
         const [n, key, val] = value[k];
         const out = {};
-        for (let i = 0; i < n; i++) out[substitute(key, { ...vars, i })] = expand(val, { ...vars, i });
+        for (let i = 0; i < n; i++) out[String(expand(key, { ...vars, i }))] = expand(val, { ...vars, i });
         return out;
       }
       if (k === '$nest') {
