@@ -10,7 +10,7 @@ One harness for the three client suites (JavaScript, Python, AWS CLI):
     runs CMD with DDB_ENDPOINT set to it, stops the server and exits with
     CMD's status (or 1 if the server crashed or did not exit cleanly);
   * `ddbwatch_harness.py serve [--data-dir DIR]` starts a server, prints
-    `ready http://HOST:PORT SECONDS_TO_READY LOG` on stdout, and stops it on
+    `ready http://HOST:PORT SECONDS_TO_READY LOG PID` on stdout, and stops it on
     SIGTERM/SIGINT or when its stdin reaches end of file, so a parent that
     dies never leaves a server behind; exits 0 if ddbwatch exited cleanly,
     2 if it died or exited non-zero, 1 if it never became ready. The
@@ -223,7 +223,7 @@ def cmd_serve(opts):
     srv = _start(opts)
     if srv is None:
         return 1
-    print("ready %s %.3f %s" % (srv.endpoint, srv.start_seconds, srv.log_path), flush=True)
+    print("ready %s %.3f %s %d" % (srv.endpoint, srv.start_seconds, srv.log_path, srv.proc.pid), flush=True)
     stop = threading.Event()
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, lambda *_: stop.set())

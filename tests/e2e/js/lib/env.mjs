@@ -27,7 +27,7 @@ export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'AKIDE2ETEST', secretAccessKey: 'e2e-secret' };
 
 // Starts ddbwatch through the harness's `serve` mode. Resolves to
-// { endpoint, startSeconds, stop() }, where stop() sends SIGTERM and resolves
+// { endpoint, startSeconds, log, pid (ddbwatch's), stop() }, where stop() sends SIGTERM and resolves
 // to the harness's exit code (0 when ddbwatch exited cleanly; see
 // ddbwatch_harness.py for the others) or 'killed by SIG...'.
 export async function startServer({ dataDir, cwd, env } = {}) {
@@ -47,10 +47,10 @@ export async function startServer({ dataDir, cwd, env } = {}) {
     let out = '';
     const onData = (d) => {
       out += d;
-      const m = /^ready (\S+) (\S+)/m.exec(out);
+      const m = /^ready (\S+) (\S+) (\S+) (\d+)/m.exec(out);
       if (m) {
         child.stdout.off('data', onData);
-        resolve({ endpoint: m[1], startSeconds: Number(m[2]) });
+        resolve({ endpoint: m[1], startSeconds: Number(m[2]), log: m[3], pid: Number(m[4]) });
       }
     };
     child.stdout.on('data', onData);
