@@ -1,25 +1,59 @@
 /*
 ** instrument/trace.h: what a finished request looks like to a detector.
 **
-** dispatch.c fills the common part of a trace for every DynamoDB request;
-** operation handlers add what only they know (table, index, parsed
-** expressions, items scanned...) through r->trace. Detectors read traces;
-** they never reach into handlers and, unless enforcement is on, never change a
-** response. Everything a trace points to is borrowed and valid only during
-** inst_observe().
+** dispatch.c starts a trace for every DynamoDB request that has a request id
+** (inst_precheck fills the common part from the request: principal, call
+** site, table, index, Limit, Segment...), and ends it with inst_observe once
+** the response is known. Operation handlers add what only they know through
+** r->trace: the expression context they parsed with, items scanned and
+** returned. Detectors read traces; they never reach into handlers and, unless
+** enforcement is on, never change a response.
+**
+** Everything a trace points to is borrowed (from the request, its arena or
+** the HTTP request) and valid only until inst_observe() returns.
+**
+** For operation authors, the one-line additions:
+**   r->trace.expr_ctx = c;                     after expr_ctx_new()
+**   r->trace.items_scanned = n; r->trace.items_returned = m;
+**   r->trace.counts_set = true;                Query, Scan
 */
 #ifndef DDB_TRACE_H
 #define DDB_TRACE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
 
+struct expr_ctx;
+struct arena;
+
+/* Most findings one request can carry (more are counted but not linked). */
+#define INST_TRACE_MAX_FOUND 16
+
+/* How ddbwatch sees a principal (see instrument/README.md, "Principals"). */
+enum inst_principal_class {
+  INST_PRINCIPAL_APP,   /* the code under test */
+  INST_PRINCIPAL_SETUP, /* creates and manages tables */
+};
+
+/* One finding raised on this request (the full record is in the findings ring). */
+struct inst_found {
+  uint64_t id;       /* finding id */
+  int detector;      /* index in the detector table */
+  int severity;      /* enum inst_severity */
+};
+
 struct inst_trace {
+  /* ---- Filled by inst_precheck() from the request ---- */
+  bool started;              /* precheck ran (request reached validation) */
+  bool pre_done;             /* request-only detectors ran */
   const char *request_id;    /* equals the x-amzn-RequestId sent */
-  const char *operation;     /* "GetItem"; NULL when the target was unknown */
+  const char *operation;     /* "GetItem" from X-Amz-Target, even when unknown; or NULL */
+  bool op_known;             /* the operation exists in dispatch's table */
   unsigned op_flags;         /* OP_READ / OP_WRITE / OP_CONTROL (dispatch.h) */
   const char *principal;     /* SigV4 access key id, "" when unauthenticated */
+  enum inst_principal_class principal_class;
   const char *region;
   const char *peer;          /* "ip:port" */
   const char *user_agent;
@@ -27,15 +61,37 @@ struct inst_trace {
   const json_t *request;     /* parsed request body, or NULL */
   size_t request_bytes;
   double time;               /* request start, seconds since the epoch */
-  double latency_ms;
+  uint64_t start_ns;         /* monotonic start (uv_hrtime) */
+  struct arena *arena;       /* the request's arena, for lazily built strings */
+
+  /* Request parameters detectors read (from the body; NULL / -1 when absent). */
+  const char *table;         /* TableName (an ARN is reduced to its table name) */
+  const char *index;         /* IndexName */
+  int64_t limit;             /* Limit, -1 when absent */
+  int64_t segment;           /* Segment, -1 when absent */
+  int64_t total_segments;    /* TotalSegments, -1 when absent */
+  bool exclusive_start_key;  /* ExclusiveStartKey present */
+  const char *select;        /* Select */
+
+  /* ---- Filled by operations ---- */
+  const struct expr_ctx *expr_ctx; /* parsed expressions and the diagnostic of a
+                                      malformed one (server/expr/expr.h) */
+  bool counts_set;           /* items_scanned / items_returned are meaningful */
+  uint64_t items_scanned;
+  uint64_t items_returned;
+
+  /* ---- Filled by inst_observe() ---- */
   int status;                /* HTTP status sent */
   const char *error_type;    /* "ValidationException", or NULL on success */
   const char *error_message;
-  /* Filled by operations where they apply. */
-  const char *table;
-  const char *index;
-  uint64_t items_scanned;
-  uint64_t items_returned;
+  const json_t *response;    /* response body when the handler built one, or NULL */
+  double latency_ms;
+  const char *shape;         /* op + table + index + expression templates (lazy) */
+
+  /* Findings raised on this request, in order. */
+  struct inst_found found[INST_TRACE_MAX_FOUND];
+  int nfound;
+  int max_severity;          /* highest severity found, -1 for none */
 };
 
 #endif

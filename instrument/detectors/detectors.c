@@ -1,0 +1,135 @@
+/*
+** instrument/detectors/detectors.c: the detector table (ids, names,
+** severities, the texts SARIF rules and the README show) and the operation
+** families the detectors share.
+*/
+#include <string.h>
+
+#include "detectors.h"
+
+const struct inst_detector inst_detectors[DET_COUNT] = {
+    [DET_DDB006] = {"DDB006", "full-table read", INST_MEDIUM, INST_HIGH,
+                    "A read whose work is not bounded by a partition key.",
+                    "A Scan, or a PartiQL SELECT without an equality or IN condition on the partition "
+                    "key, reads every item of the table (up to 1 MB per page before any filter). "
+                    "Medium; high when an app principal makes it.",
+                    "Query by partition key instead, or allow-list the call site (detectors.DDB006."
+                    "allowCallsites) when a full read is intended, e.g. an export job.",
+                    det_full_read_pre, NULL},
+    [DET_DDB007] = {"DDB007", "table walk", INST_HIGH, INST_HIGH,
+                    "One call site pages through a table or reads most of its items.",
+                    "One principal and call site chains at least `pages` pages with ExclusiveStartKey "
+                    "within `windowSeconds`, or reads at least `percent` % of a table's items (tables "
+                    "of at least `minTableItems` items) within the window.",
+                    "Bound the number of pages a request may fetch; return a cursor to the caller "
+                    "instead of walking the table on its behalf.",
+                    det_walk_pre, det_walk_post},
+    [DET_DDB008] = {"DDB008", "parallel-scan abuse", INST_MEDIUM, INST_MEDIUM,
+                    "A parallel Scan with more segments than the threshold.",
+                    "TotalSegments above `maxSegments` (default 16): each segment is a full request, "
+                    "so a caller-controlled TotalSegments multiplies the read load.",
+                    "Fix TotalSegments in code; never take it from a request.",
+                    det_segments_pre, NULL},
+    [DET_DDB009] = {"DDB009", "unbounded or huge Limit", INST_LOW, INST_LOW,
+                    "A Scan without Limit, or a Limit above the threshold.",
+                    "A Scan without Limit (when `requireLimit`), or a Query or Scan whose Limit exceeds "
+                    "`maxLimit` (default 1000).",
+                    "Set a Limit that matches what the caller can show; never take it from a request "
+                    "unchecked.",
+                    det_limit_pre, NULL},
+    [DET_DDB012] = {"DDB012", "unknown or dynamic table", INST_HIGH, INST_HIGH,
+                    "An app principal names a table that is not expected, or one call site names "
+                    "different tables.",
+                    "The table is neither declared in the config, nor existed at start, nor was created "
+                    "by a setup principal; or one call site (x-ddbwatch-callsite) named more than "
+                    "`maxTablesPerCallsite` tables: the table name likely comes from input.",
+                    "Never build a TableName from request input; map input to a fixed set of tables. "
+                    "Per-tenant tables: allow them with detectors.DDB012.allowTables (regular "
+                    "expressions).",
+                    det_tables_pre, NULL},
+    [DET_DDB013] = {"DDB013", "table enumeration", INST_HIGH, INST_HIGH,
+                    "One principal probes for tables, or touches a honey table.",
+                    "At least `distinctTables` different table names answered ResourceNotFound for one "
+                    "principal within `windowSeconds`, or any request named one of `honeyTables`.",
+                    "Find where table names come from input; honey tables are never used by "
+                    "legitimate code.",
+                    det_enum_pre, det_enum_post},
+    [DET_DDB015] = {"DDB015", "reconnaissance by an app principal", INST_MEDIUM, INST_MEDIUM,
+                    "An app principal lists or describes tables or account settings.",
+                    "ListTables, DescribeTable, DescribeLimits, DescribeTimeToLive, ListBackups, "
+                    "ListTagsOfResource and other describe/list calls by an app principal.",
+                    "Application code rarely needs the control plane; if an ORM describes tables at "
+                    "start, run that with a setup principal or allow-list its call site.",
+                    det_recon_pre, NULL},
+    [DET_DDB016] = {"DDB016", "control-plane call by an app principal", INST_HIGH, INST_CRITICAL,
+                    "An app principal creates, changes or deletes tables, backups, TTL or policies.",
+                    "Any management operation (CreateTable, UpdateTable, TagResource, CreateBackup, "
+                    "...) by an app principal is high; DeleteTable, UpdateTimeToLive, "
+                    "ExportTableToPointInTime and PutResourcePolicy are critical.",
+                    "Give the application's credentials data-plane permissions only; manage tables "
+                    "with a setup principal (principals.setup).",
+                    det_control_pre, NULL},
+    [DET_DDB019] = {"DDB019", "malformed expressions", INST_MEDIUM, INST_MEDIUM,
+                    "A burst of malformed expressions from one call site.",
+                    "Every syntax error, undefined or unused placeholder and reserved-word misuse is "
+                    "recorded in the audit log (ddbwatch.expressionError, with the text and offset); "
+                    "`burst` of them from one call site within `windowSeconds` is a finding: input "
+                    "is probably being spliced into expression text.",
+                    "Build expressions from constants and pass every input value through "
+                    "ExpressionAttributeValues (and names through ExpressionAttributeNames).",
+                    NULL, det_expr_post},
+    [DET_DDB024] = {"DDB024", "oversized request or item", INST_LOW, INST_LOW,
+                    "A request or item that is unusually large or deep.",
+                    "A request body above `maxRequestBytes`, an item above `maxItemBytes`, with more "
+                    "than `maxAttributes` attributes, or nested deeper than `maxDepth`.",
+                    "Check sizes before writing; never write a request body whole.",
+                    det_size_pre, NULL},
+};
+
+int inst_detector_find(const char *id) {
+  for (int i = 0; i < DET_COUNT; i++)
+    if (id && strcmp(inst_detectors[i].id, id) == 0) return i;
+  return -1;
+}
+
+/*--------------------------- Operation families ----------------------------*/
+
+static bool in_list(const char *op, const char *const *list) {
+  if (!op) return false;
+  for (; *list; list++)
+    if (strcmp(op, *list) == 0) return true;
+  return false;
+}
+
+static const char *const data_ops[] = {
+    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+    "BatchWriteItem", "TransactGetItems", "TransactWriteItems", "ExecuteStatement",
+    "BatchExecuteStatement", "ExecuteTransaction", NULL};
+
+static const char *const recon_ops[] = {
+    "ListTables", "DescribeTable", "DescribeLimits", "DescribeEndpoints", "DescribeTimeToLive",
+    "DescribeContinuousBackups", "ListBackups", "DescribeBackup", "ListTagsOfResource",
+    "ListGlobalTables", "DescribeGlobalTable", "DescribeGlobalTableSettings", "ListExports",
+    "DescribeExport", "ListImports", "DescribeImport", "DescribeContributorInsights",
+    "ListContributorInsights", "DescribeKinesisStreamingDestination",
+    "DescribeTableReplicaAutoScaling", "GetResourcePolicy", NULL};
+
+static const char *const control_ops[] = {
+    "CreateTable", "UpdateTable", "CreateBackup", "DeleteBackup", "RestoreTableFromBackup",
+    "RestoreTableToPointInTime", "UpdateContinuousBackups", "TagResource", "UntagResource",
+    "CreateGlobalTable", "UpdateGlobalTable", "UpdateGlobalTableSettings", "ImportTable",
+    "DeleteResourcePolicy", "EnableKinesisStreamingDestination",
+    "DisableKinesisStreamingDestination", "UpdateKinesisStreamingDestination",
+    "UpdateContributorInsights", "UpdateTableReplicaAutoScaling", NULL};
+
+/* Destructive, exfiltrating or persistence-granting. */
+static const char *const critical_ops[] = {"DeleteTable", "UpdateTimeToLive",
+                                           "ExportTableToPointInTime", "PutResourcePolicy", NULL};
+
+bool inst_op_is_data(const char *op) { return in_list(op, data_ops); }
+bool inst_op_is_recon(const char *op) { return in_list(op, recon_ops); }
+
+bool inst_op_is_control(const char *op, bool *critical) {
+  *critical = in_list(op, critical_ops);
+  return *critical || in_list(op, control_ops);
+}

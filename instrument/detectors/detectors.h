@@ -1,0 +1,61 @@
+/*
+** instrument/detectors/detectors.h: the detector table.
+**
+** A detector has a stable id (DDBnnn), a short name, the severity it reports
+** by default, the texts SARIF rules and the README show, and up to two hooks:
+**   pre   runs once the request is known, before the operation (so enforce
+**         mode can refuse it); it reads only the request;
+**   post  runs once the answer is known (status, error, counts).
+** A hook raises findings with inst_emit(); it keeps its state in struct inst.
+** The table is in detectors.c, in DET_* order.
+*/
+#ifndef DDB_INST_DETECTORS_H
+#define DDB_INST_DETECTORS_H
+
+#include "instrument/internal.h"
+
+enum {
+  DET_DDB006, /* full-table read */
+  DET_DDB007, /* table walk */
+  DET_DDB008, /* parallel-scan abuse */
+  DET_DDB009, /* unbounded or huge Limit */
+  DET_DDB012, /* unknown or dynamic table */
+  DET_DDB013, /* table enumeration */
+  DET_DDB015, /* reconnaissance by an app principal */
+  DET_DDB016, /* control-plane call by an app principal */
+  DET_DDB019, /* malformed expressions */
+  DET_DDB024, /* oversized request or item */
+  DET_COUNT
+};
+
+typedef void inst_hook(struct inst *in, struct inst_trace *t);
+
+struct inst_detector {
+  const char *id;          /* "DDB006" */
+  const char *name;        /* "full-table read" */
+  int severity;            /* default severity (enum inst_severity) */
+  int max_severity;        /* the highest it can report (SARIF security-severity) */
+  const char *summary;     /* one sentence */
+  const char *description; /* what triggers it */
+  const char *help;        /* what to do about it */
+  inst_hook *pre;
+  inst_hook *post;
+};
+
+extern const struct inst_detector inst_detectors[DET_COUNT];
+
+/* The index of detector id ("DDB006"), or -1. */
+int inst_detector_find(const char *id);
+
+/* Hooks, by family. */
+inst_hook det_full_read_pre, det_walk_pre, det_walk_post, det_segments_pre, det_limit_pre;
+inst_hook det_tables_pre, det_enum_pre, det_enum_post, det_recon_pre, det_control_pre;
+inst_hook det_expr_post, det_size_pre;
+
+/* Operations by family, for the control-plane detectors. */
+bool inst_op_is_recon(const char *op);
+bool inst_op_is_control(const char *op, bool *critical);
+/* True for operations that read or write items (data plane). */
+bool inst_op_is_data(const char *op);
+
+#endif

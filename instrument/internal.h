@@ -1,0 +1,291 @@
+/*
+** instrument/internal.h: what the files of instrument/ share.
+**
+**   inst.c       lifecycle, principals, known tables, precheck/observe, findings
+**   config.c     the --config file, declared tables
+**   jsonw.c      a small append-only JSON writer for the hot path
+**   map.c        string-keyed maps with fixed-size payloads (detector state)
+**   audit.c      the CloudTrail-shaped audit record, events ring, buffered file
+**   admin.c      /_ddbwatch/ endpoints
+**   report.c     `ddbwatch report`
+**   detectors/   one file per detector family; the table in detectors.c
+*/
+#ifndef DDB_INST_INTERNAL_H
+#define DDB_INST_INTERNAL_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <uv.h>
+
+#include "inst.h"
+#include "request.h"
+
+/*------------------------------ JSON writer --------------------------------*/
+
+/* An append-only JSON text buffer. Commas are placed automatically: a value
+** written after another value at the same level gets one, a value right after
+** a key or an opening bracket does not. */
+struct jw {
+  char *buf;   /* malloc'd, NUL-terminated while len < cap */
+  size_t len, cap;
+  bool comma;  /* the last thing written was a complete value */
+};
+
+void jw_reset(struct jw *w);        /* len = 0, keeps the buffer */
+void jw_free(struct jw *w);
+void jw_raw(struct jw *w, const char *s, size_t n); /* verbatim, no comma logic */
+void jw_key(struct jw *w, const char *key);         /* "key": (ASCII key, no escaping) */
+void jw_obj(struct jw *w);                          /* { */
+void jw_obj_end(struct jw *w);                      /* } */
+void jw_arr(struct jw *w);                          /* [ */
+void jw_arr_end(struct jw *w);                      /* ] */
+void jw_str(struct jw *w, const char *s, size_t n); /* quoted, escaped */
+void jw_cstr(struct jw *w, const char *s);          /* NULL writes null */
+void jw_int(struct jw *w, long long v);
+void jw_num(struct jw *w, double v);                /* up to 3 decimals */
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+void jw_json(struct jw *w, const json_t *v);        /* a jansson value, compact */
+
+/*--------------------------------- Maps ------------------------------------*/
+
+/* A string-keyed hash map whose values are zeroed payloads of one size, owned
+** by the map. At most `max` keys: inserting one more empties the map first
+** (detector state is a window, not a record, so forgetting is safe). */
+struct inst_map {
+  struct inst_map_entry **buckets;
+  size_t nbuckets, count, max, payload_size;
+  void (*free_payload)(void *payload); /* may be NULL */
+};
+
+void inst_map_init(struct inst_map *m, size_t payload_size, size_t max,
+                   void (*free_payload)(void *));
+/* The payload for key, or NULL when absent. */
+void *inst_map_get(const struct inst_map *m, const char *key);
+/* The payload for key, created zeroed when absent. */
+void *inst_map_put(struct inst_map *m, const char *key);
+void inst_map_clear(struct inst_map *m);
+void inst_map_free(struct inst_map *m);
+/* Calls fn(key, payload, arg) for every entry. */
+void inst_map_each(const struct inst_map *m, void (*fn)(const char *, void *, void *), void *arg);
+
+/* A sliding window of event times: at most INST_WINDOW_MAX remembered. */
+#define INST_WINDOW_MAX 64
+struct inst_window {
+  double t[INST_WINDOW_MAX];
+  int head, n;
+};
+/* Record an event at now; return how many events fall within (now - span, now]. */
+int inst_window_hit(struct inst_window *w, double now, double span);
+void inst_window_reset(struct inst_window *w);
+
+/* Items read per event, summed over a sliding window (DDB007). */
+struct inst_read_window {
+  double t[INST_WINDOW_MAX];
+  uint64_t items[INST_WINDOW_MAX];
+  int head, n;
+};
+
+/* Table names recently not found for one principal (DDB013). */
+#define INST_MISSING_MAX 16
+struct inst_missing {
+  double t[INST_MISSING_MAX];
+  char *name[INST_MISSING_MAX]; /* malloc'd */
+  int n;
+};
+void inst_missing_free(void *p);
+
+/* Tables one call site named (DDB012). */
+#define INST_CALLSITE_TABLES_MAX 8
+struct inst_callsite_tables {
+  char *name[INST_CALLSITE_TABLES_MAX]; /* malloc'd */
+  int n;
+};
+void inst_callsite_tables_free(void *p);
+
+/*----------------------------- Configuration -------------------------------*/
+
+struct inst_regexes {
+  regex_t *re;
+  char **src;
+  size_t n;
+};
+bool inst_regexes_match(const struct inst_regexes *r, const char *s);
+void inst_regexes_free(struct inst_regexes *r);
+
+/* Per-detector switches and thresholds, with their documented defaults. */
+struct inst_det_config {
+  bool enabled;
+  struct inst_regexes allow_tables;    /* findings on a matching table are dropped */
+  struct inst_regexes allow_callsites; /* findings from a matching call site are dropped */
+};
+
+struct inst_params {
+  /* DDB007 table walk */
+  int64_t walk_pages;          /* chained pages from one call site */
+  double walk_window;          /* seconds */
+  double walk_percent;         /* of a table's items read */
+  int64_t walk_min_items;      /* tables smaller than this are not judged by percent */
+  /* DDB008 parallel-scan abuse */
+  int64_t max_segments;
+  /* DDB009 Limit */
+  int64_t max_limit;
+  bool require_limit;          /* a Scan without Limit is a finding */
+  /* DDB012 unknown or dynamic table */
+  int64_t max_tables_per_callsite;
+  /* DDB013 enumeration */
+  int64_t enum_distinct;
+  double enum_window;
+  json_t *honey_tables;        /* array of strings (owned) */
+  /* DDB019 malformed expressions */
+  int64_t expr_burst;
+  double expr_window;
+  /* DDB024 oversized request or item */
+  int64_t max_request_bytes;
+  int64_t max_item_bytes;
+  int64_t max_attributes;
+  int64_t max_depth;
+};
+
+#define INST_MAX_DETECTORS 32
+
+struct inst_config {
+  json_t *tables;      /* array of CreateTable bodies (owned) */
+  json_t *setup;       /* array of access key ids (owned) or NULL */
+  json_t *app;         /* array of access key ids (owned) or NULL */
+  bool enforce;        /* mode "enforce" */
+  int min_severity;    /* enforce.minSeverity */
+  size_t max_findings; /* limits.findings */
+  size_t max_events;   /* limits.events */
+  double flush_seconds;/* audit.flushSeconds */
+  struct inst_det_config det[INST_MAX_DETECTORS];
+  struct inst_params p;
+  json_t *source;      /* the file as loaded, for GET /_ddbwatch/config (owned) */
+};
+
+/* Defaults for everything. */
+void inst_config_defaults(struct inst_config *c);
+/* Load and check a config file; on error fills err ("config FILE: ..."). */
+int inst_config_load(struct inst_config *c, const char *path, char *err, size_t errlen);
+/* Load from an already parsed object (borrowed); `where` names it in errors. */
+int inst_config_from_json(struct inst_config *c, const json_t *root, const char *where, char *err,
+                          size_t errlen);
+void inst_config_free(struct inst_config *c);
+/* Create the declared tables that do not exist yet (CreateTable's own path). */
+int inst_config_create_tables(struct inst *in, struct ddb_server *srv, char *err, size_t errlen);
+
+/*-------------------------------- Findings ---------------------------------*/
+
+struct inst_finding {
+  uint64_t id;
+  int detector;
+  int severity;
+  double time;
+  char *request_id, *principal, *operation, *table, *callsite, *message;
+  json_t *evidence; /* owned */
+};
+
+/* A bounded ring of the newest records (findings or audit lines). */
+struct inst_ring {
+  void **slots;
+  size_t cap, head, count; /* head: index of the oldest */
+  void (*free_slot)(void *);
+};
+void inst_ring_init(struct inst_ring *r, size_t cap, void (*free_slot)(void *));
+void inst_ring_push(struct inst_ring *r, void *item); /* drops the oldest when full */
+void *inst_ring_at(const struct inst_ring *r, size_t i); /* 0 = oldest */
+void inst_ring_clear(struct inst_ring *r);
+void inst_ring_free(struct inst_ring *r);
+
+/* One audit line kept for GET /_ddbwatch/events. */
+struct inst_event {
+  uint64_t seq;
+  size_t len;
+  char text[]; /* the JSON record, NUL-terminated */
+};
+
+/* A finding as JSON (new reference). */
+json_t *inst_finding_json(const struct inst_finding *f);
+void inst_finding_write(struct jw *w, const struct inst_finding *f);
+
+/*---------------------------- The instance ---------------------------------*/
+
+struct inst {
+  struct inst_config cfg;
+  struct ddb_server *srv;     /* set by inst_start */
+  bool setup_phase;           /* no principals and no declared tables: everything is
+                                 setup until the first data-plane request */
+  struct inst_map known_tables;  /* declared, existing at start, created by setup */
+  /* detector state */
+  struct inst_map walks;      /* DDB007: principal|callsite -> pages window */
+  struct inst_map reads;      /* DDB007: principal|table -> items read window */
+  struct inst_map callsite_tables; /* DDB012: callsite -> tables seen */
+  struct inst_map missing;    /* DDB013: principal -> missing table names */
+  struct inst_map expr_bursts;/* DDB019: callsite -> error window */
+  /* findings and events */
+  struct inst_ring findings;
+  uint64_t next_finding;
+  struct inst_ring events;
+  uint64_t next_event;
+  uint64_t requests;          /* observed */
+  uint64_t findings_total;    /* raised since start (including dropped from the ring) */
+  /* audit log */
+  char *audit_path;
+  int audit_fd;               /* -1: none */
+  struct jw audit_buf;        /* pending file bytes */
+  struct jw line;             /* scratch for one record */
+  bool audit_error_reported;
+  uv_timer_t timer;
+  bool timer_started;
+  uint64_t rng;               /* event ids */
+  char time_cache[32];
+  long long time_cache_sec;
+};
+
+/* Raise a finding of detector det on trace t. evidence is stolen (may be
+** NULL). Nothing happens when the detector is disabled, already fired on this
+** request, or the table or call site is allow-listed. */
+void inst_emit(struct inst *in, struct inst_trace *t, int det, int severity, json_t *evidence,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* The call site that findings name: the x-ddbwatch-callsite header, else the
+** request's shape (built once per request in its arena). */
+const char *inst_callsite(struct inst *in, struct inst_trace *t);
+/* "Scan Users" / "Query Users/byEmail": the coarse shape, for bursts of
+** malformed expressions whose text varies (arena). */
+const char *inst_coarse_callsite(struct inst_trace *t);
+
+/* Calls fn for every table name the request names (TableName, RequestItems,
+** TransactItems); names of ARNs are reduced to the table name. */
+void inst_each_table(const struct inst_trace *t, void (*fn)(void *, const char *), void *arg);
+/* "Users" for "Users" or "arn:aws:dynamodb:r:a:table/Users[/...]" (arena when reduced). */
+const char *inst_table_name(struct inst_trace *t, const char *name_or_arn);
+
+bool inst_table_known(const struct inst *in, const char *name);
+
+/* Items in a table now, or -1 if it does not exist. */
+int64_t inst_table_items(struct inst *in, const char *name);
+
+/* The malformed expression of the request, if any (from server/expr's
+** diagnostic, else recovered from DynamoDB's error text). */
+struct inst_expr_error {
+  const char *expression; /* "FilterExpression", or NULL for unused names/values */
+  const char *cls;        /* "syntax", "reserved-word", "undefined-value", ... */
+  const char *text;       /* the expression text, or NULL */
+  const char *token;      /* or NULL */
+  long offset;            /* byte offset of the token in text, -1 unknown */
+  const char *message;
+};
+bool inst_expr_error(struct inst_trace *t, struct inst_expr_error *out);
+
+/* Audit: build the record for t into in->line, keep it in the events ring and
+** append it to the file buffer. */
+void inst_audit_record(struct inst *in, struct inst_trace *t);
+void inst_audit_flush(struct inst *in);
+
+/* Formats t (seconds since the epoch) as 2026-01-02T03:04:05Z (second precision). */
+void inst_format_time(double t, char out[32], bool millis);
+
+#endif
