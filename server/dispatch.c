@@ -16,6 +16,7 @@
 #include <sys/time.h>
 #include <zlib.h>
 
+#include "instrument/inst.h"
 #include "ops/ops.h"
 #include "storage/store.h"
 #include "validate.h"
@@ -134,7 +135,10 @@ static void respond_error(struct http_response *resp, const char *content_type,
 
 static void dispatch_admin(struct ddb_server *s, const struct http_request *req,
                            struct http_response *resp) {
-  (void)s;
+  if (s->inst) {
+    inst_admin(s->inst, req, resp); /* the full admin API (instrument/admin.c) */
+    return;
+  }
   json_t *body;
   int status = 200;
   if (strcmp(req->method, "GET") == 0 && strcmp(req->url, "/_ddbwatch/health") == 0) {
@@ -163,6 +167,7 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
   r.http = hreq;
   r.now = now_seconds(s);
   make_request_id(s, r.request_id);
+  inst_begin(s->inst, &r);
   r.arena = s->arena; /* reuse the chunk kept from the last request */
 
   if (strcmp(hreq->method, "GET") == 0) {
@@ -190,6 +195,7 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
     return;
   }
   const char *content_type = amz_json ? "application/x-amz-json-1.0" : "application/json";
+  json_t *out = NULL;
 
   /* JSON syntax first, then the target, then authentication. */
   if (hreq->body_len) {
@@ -216,8 +222,8 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
     goto done;
   }
   if (validate_request(r.op->name, r.in, &r.err)) goto done;
+  if (inst_precheck(s->inst, &r)) goto done; /* enforce mode may refuse */
 
-  json_t *out = NULL;
   if (r.op->fn(&r, &out) == 0) {
     if (r.raw_out) {
       respond_bytes(resp, 200, content_type, r.request_id, r.raw_out, r.raw_out_len);
@@ -227,7 +233,6 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
       respond_json(resp, 200, content_type, r.request_id, out);
     }
   }
-  json_decref(out);
 
 done:
   if (r.err.code != DDB_OK) {
@@ -238,6 +243,8 @@ done:
     }
     respond_error(resp, content_type, r.request_id, &r.err);
   }
+  inst_observe(s->inst, &r, resp->status, out);
+  json_decref(out);
   /* Writes are durable only once the turn's group commit is done (main.c). */
   resp->hold = store_batch_open(s->store);
   ddb_err_clear(&r.err);

@@ -11,6 +11,7 @@
 
 #include "dispatch.h"
 #include "http.h"
+#include "instrument/inst.h"
 #include "request.h"
 #include "storage/store.h"
 
@@ -28,8 +29,14 @@ static const char usage[] =
     "  --sync MODE      full: every acknowledged write is on disk (default);\n"
     "                   none: no fsync, for throwaway data\n"
     "  --deterministic  fixed request ids and clock (tests, fuzzing)\n"
+    "  --config FILE    declared tables, principals, mode and detector settings\n"
+    "                   (JSON; see instrument/README.md)\n"
+    "  --audit-log FILE append one JSON record per request to FILE\n"
     "  --help           show this help\n"
-    "  --version        show the version\n";
+    "  --version        show the version\n"
+    "\n"
+    "       ddbwatch report --audit-log FILE [--format text|json|sarif] [--fail-on SEVERITY]\n"
+    "                       (ddbwatch report --help for more)\n";
 
 /* A group commit waits while requests keep arriving, up to this long, so a
 ** burst of writes from many clients shares one durable commit. */
@@ -78,6 +85,7 @@ static void on_http_closed(void *arg) {
   uv_close((uv_handle_t *)&app.sigterm, NULL);
   uv_close((uv_handle_t *)&app.group_commit, NULL);
   uv_close((uv_handle_t *)&app.keep_polling, NULL);
+  inst_shutdown(app.srv.inst);
 }
 
 static void on_signal(uv_signal_t *h, int signum) {
@@ -87,13 +95,16 @@ static void on_signal(uv_signal_t *h, int signum) {
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "report") == 0) return inst_report_main(argc - 1, argv + 1);
   const char *host = "127.0.0.1", *data_dir = NULL, *sync = "full";
+  const char *config = NULL, *audit_log = NULL;
   int port = 8000, in_memory = 0, deterministic = 0;
   static const struct option opts[] = {
       {"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'p'},
       {"data-dir", required_argument, NULL, 'd'}, {"in-memory", no_argument, NULL, 'm'},
       {"sync", required_argument, NULL, 's'},   {"deterministic", no_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'H'},         {"version", no_argument, NULL, 'V'},
+      {"config", required_argument, NULL, 'c'}, {"audit-log", required_argument, NULL, 'a'},
       {NULL, 0, NULL, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -113,6 +124,8 @@ int main(int argc, char **argv) {
     case 'm': in_memory = 1; break;
     case 's': sync = optarg; break;
     case 'D': deterministic = 1; break;
+    case 'c': config = optarg; break;
+    case 'a': audit_log = optarg; break;
     case 'H': fputs(usage, stdout); return 0;
     case 'V': printf("ddbwatch %s\n", DDBWATCH_VERSION); return 0;
     default: fputs(usage, stderr); return 2;
@@ -149,14 +162,23 @@ int main(int argc, char **argv) {
                          : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&app;
   if (!s->rng) s->rng = 1;
 
-  s->store = store_open(in_memory ? NULL : data_dir, sync_mode, err, sizeof err);
-  if (!s->store) {
+  s->inst = inst_new(config, audit_log, err, sizeof err);
+  if (!s->inst) {
     fprintf(stderr, "ddbwatch: %s\n", err);
+    return 1;
+  }
+  s->store = store_open(in_memory ? NULL : data_dir, sync_mode, err, sizeof err);
+  if (!s->store || inst_start(s->inst, s, err, sizeof err)) {
+    fprintf(stderr, "ddbwatch: %s\n", err);
+    inst_free(s->inst);
+    if (s->store) store_close(s->store);
     return 1;
   }
   s->http = http_server_start(loop, host, port, dispatch_http, s, err, sizeof err);
   if (!s->http) {
     fprintf(stderr, "ddbwatch: %s\n", err);
+    inst_shutdown(s->inst);
+    inst_free(s->inst);
     store_close(s->store);
     return 1;
   }
@@ -177,6 +199,7 @@ int main(int argc, char **argv) {
   uv_run(loop, UV_RUN_DEFAULT);
 
   http_server_free(s->http);
+  inst_free(s->inst);
   store_close(s->store);
   uv_loop_close(loop);
   return 0;

@@ -13,9 +13,11 @@
 #include "auth.h"
 #include "errors.h"
 #include "http.h"
+#include "instrument/trace.h"
 
 struct store;
 struct op_def;
+struct inst;
 
 /* Process-wide state; one per ddbwatch process. */
 struct ddb_server {
@@ -28,6 +30,7 @@ struct ddb_server {
   uint64_t rng;               /* xorshift state for request ids */
   uint64_t seq;               /* requests served */
   struct arena arena;         /* reused by every request: handlers run one at a time */
+  struct inst *inst;          /* instrumentation (instrument/inst.h), or NULL */
 };
 
 /* One request, from the parsed body to the response. */
@@ -44,6 +47,7 @@ struct ddb_request {
   size_t raw_out_len;
   struct arena arena;
   struct ddb_err err;
+  struct inst_trace trace; /* what instrumentation sees (instrument/trace.h) */
 };
 
 /* An operation handler: reads r->in (validated against the service model),
