@@ -897,8 +897,6 @@ static void check_value(struct validate_list *l, const struct model_shape *s, co
   }
 }
 
-/*---------------------------- Entry points --------------------------------*/
-
 /* Checks DynamoDB makes before the list, each answering alone. */
 static int prechecks(const struct model_shape *s, const json_t *body, struct ddb_err *e) {
   for (uint16_t i = 0; i < s->nmembers; i++) {
@@ -916,6 +914,102 @@ static int prechecks(const struct model_shape *s, const json_t *body, struct ddb
   return 0;
 }
 
+/*---------------------------- The newer front layer -----------------------*/
+
+/* From June 2026 DynamoDB rolled out, region by region, a new validation layer
+** in front of PutItem, UpdateItem and DeleteItem; us-east-1 had it by the
+** 2026-10 sweeps (paritysuite dynamodb-conformance, registry/splits.json
+** "put-item-validation-error-aggregation" and "update-item-validation-error-
+** aggregation"; docs/fidelity.md: ddbwatch follows the new cohort). What the
+** captures show:
+**   - a request missing a required member still gets the classic list, in
+**     the classic texts (UpdateItem without Key, us-east-1 and eu-west-2,
+**     2026-10-09: "4 validation errors detected: ... returnConsumedCapacity;
+**     ... tableName; ... returnValues ...; Value null at 'key' ...");
+**   - otherwise the table name is checked first and alone: an empty one is
+**     "Value at 'TableName' failed to satisfy constraint: Member must have
+**     length greater than or equal to 1", a long or malformed one keeps the
+**     classic text;
+**   - then ReturnConsumedCapacity (classic text), ReturnValues ("Failed to
+**     satisfy constraint: Member must satisfy enum value set: [ALL_OLD,
+**     UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]", sic) and
+**     ReturnItemCollectionMetrics ("ReturnItemCollectionMetrics can only be
+**     SIZE or NONE"), listed together by PutItem and DeleteItem; UpdateItem
+**     reports only the first, ReturnValues first.
+** Everything else keeps the classic checks. legacy_cohort selects the classic
+** behaviour throughout (eu-south-2 and me-central-1 as of 2026-10). */
+static bool legacy_cohort;
+
+void validate_set_legacy_cohort(bool on) { legacy_cohort = on; }
+
+#define NEW_RV_ENUM                                                               \
+  "Failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, " \
+  "UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]"
+#define NEW_RICM "ReturnItemCollectionMetrics can only be SIZE or NONE"
+
+/* Which operations have the front layer: 1 lists the enums together, 2 stops
+** at the first; 0: none. */
+static int front_layer_kind(const char *op) {
+  if (strcmp(op, "PutItem") == 0 || strcmp(op, "DeleteItem") == 0) return 1;
+  if (strcmp(op, "UpdateItem") == 0) return 2;
+  return 0;
+}
+
+static bool required_present(const struct model_shape *s, const json_t *obj) {
+  for (uint16_t i = 0; i < s->nmembers; i++) {
+    const struct model_member *m = &s->members[i];
+    if (!(m->flags & MM_REQUIRED)) continue;
+    const json_t *v = json_object_get(obj, m->name);
+    if (!v || json_is_null(v)) return false;
+  }
+  return true;
+}
+
+/* Is member m of s present and outside its enum? */
+static bool enum_bad(const struct model_member *m, const json_t *obj) {
+  const json_t *v = json_object_get(obj, m->name);
+  return v && json_is_string(v) && !own_ok(shape_at(m->shape), v);
+}
+
+/* The front layer; kind from front_layer_kind(). Fills l like check_struct. */
+static void front_layer(struct validate_list *l, const struct model_shape *in, const json_t *body,
+                        int kind) {
+  const struct model_member *tn = model_member_find(in, "TableName", 9);
+  const struct model_member *rcc = model_member_find(in, "ReturnConsumedCapacity", 22);
+  const struct model_member *rv = model_member_find(in, "ReturnValues", 12);
+  const struct model_member *ricm = model_member_find(in, "ReturnItemCollectionMetrics", 27);
+  const json_t *name = json_object_get(body, "TableName");
+  if (json_is_string(name) && json_string_length(name) == 0) {
+    validate_list_add(l, "Value at 'TableName' failed to satisfy constraint: Member must have "
+                         "length greater than or equal to 1");
+    return;
+  }
+  struct seg at = {.m = tn};
+  check_own(l, shape_at(tn->shape), name, &at, false);
+  if (l->count) return;
+  if (kind == 2 && enum_bad(rv, body)) {
+    validate_list_add(l, NEW_RV_ENUM);
+    return;
+  }
+  if (enum_bad(rcc, body)) {
+    struct seg a = {.m = rcc};
+    check_own(l, shape_at(rcc->shape), json_object_get(body, rcc->name), &a, false);
+    if (kind == 2) return;
+  }
+  if (kind == 1 && enum_bad(rv, body)) validate_list_add(l, NEW_RV_ENUM);
+  if (enum_bad(ricm, body)) {
+    validate_list_add(l, NEW_RICM);
+    if (kind == 2) return;
+  }
+  for (uint16_t i = 0; i < in->nmembers && l->count < VALIDATE_MAX_LISTED; i++) {
+    const struct model_member *m = &in->members[i];
+    if (m == tn || m == rcc || m == rv || m == ricm) continue;
+    check_member(l, m, json_object_get(body, m->name), NULL, false);
+  }
+}
+
+/*---------------------------- Entry points --------------------------------*/
+
 int validate_request_collect(const char *operation, json_t *body, struct validate_list *l,
                              struct ddb_err *e) {
   const struct model_op *op = model_op_find(operation);
@@ -932,7 +1026,13 @@ int validate_request_collect(const char *operation, json_t *body, struct validat
   } else {
     rc = type_struct(in, body, e);
     if (!rc) rc = prechecks(in, body, e);
-    if (!rc) check_struct(l, in, body, NULL, false);
+    if (!rc) {
+      int kind = legacy_cohort ? 0 : front_layer_kind(operation);
+      if (kind && required_present(in, body))
+        front_layer(l, in, body, kind);
+      else
+        check_struct(l, in, body, NULL, false);
+    }
   }
   json_decref(empty);
   return rc;

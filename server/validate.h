@@ -29,6 +29,7 @@
 #ifndef DDB_VALIDATE_H
 #define DDB_VALIDATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -87,5 +88,11 @@ int validate_list_finish(struct validate_list *l, struct ddb_err *e);
 
 /* Free the list without reporting it. */
 void validate_list_free(struct validate_list *l);
+
+/* DynamoDB's 2026 validation rollout changed PutItem, UpdateItem and
+** DeleteItem (see validate.c, "The newer front layer"); ddbwatch answers like
+** the new cohort (us-east-1 today). true selects the classic answers of the
+** regions not yet moved. Process-wide; set it before serving requests. */
+void validate_set_legacy_cohort(bool on);
 
 #endif

@@ -240,7 +240,7 @@ TEST(required_and_table_names) {
       {"PutItem", "{\"Item\": {}}", VAL,
        "1 validation error detected: Value null at 'tableName' " NOTNULL},
       {"PutItem", "{\"TableName\": \"\", \"Item\": {}}", VAL,
-       "1 validation error detected: Value '' at 'tableName' failed to satisfy constraint: "
+       "1 validation error detected: Value at 'TableName' failed to satisfy constraint: "
        "Member must have length greater than or equal to 1"},
       {"PutItem", "{\"TableName\": \"bad table!@#\", \"Item\": {}}", VAL,
        "1 validation error detected: Value 'bad table!@#' at 'tableName' failed to satisfy "
@@ -288,7 +288,102 @@ TEST(required_and_table_names) {
 
 TEST(enums_in_dynamodb_order) {
   static const struct row rows[] = {
-      /* [C] us-east-1 2026-06, exact */
+      /* [C] */
+      {"Query", "{\"TableName\": \"abc\", \"Select\": \"INVALID_VALUE\"}", VAL,
+       "1 validation error detected: Value 'INVALID_VALUE' at 'select' failed to satisfy "
+       "constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, "
+       "ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"},
+      /* [D] */
+      {"Scan", "{\"TableName\": \"abc\", \"ScanFilter\": {\"a\": {\"ComparisonOperator\": \"\"}}}",
+       VAL,
+       "1 validation error detected: Value '' at 'scanFilter.a.member.comparisonOperator' failed "
+       "to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, "
+       "NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"},
+      {"Scan", "{\"TableName\": \"abc\", \"ConditionalOperator\": \"AN\"}", VAL,
+       "1 validation error detected: Value 'AN' at 'conditionalOperator' failed to satisfy "
+       "constraint: Member must satisfy enum value set: [OR, AND]"},
+      /* enum values are case-sensitive */
+      {"Scan", "{\"TableName\": \"abc\", \"Select\": \"count\"}", VAL,
+       "1 validation error detected: Value 'count' at 'select' failed to satisfy constraint: "
+       "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, "
+       "ALL_PROJECTED_ATTRIBUTES]"},
+  };
+  RUN(rows);
+}
+
+/* [C] PutItem, UpdateItem, DeleteItem in DynamoDB's newer validation layer
+** (us-east-1 and eu-west-2 2026-10; eu-west-2 2026-06 for the enum lists). */
+TEST(item_writes_new_cohort) {
+  static const struct row rows[] = {
+      /* the table name first, alone */
+      {"PutItem", "{\"TableName\": \"\", \"ReturnValues\": \"INVALID\", \"Item\": {}}", VAL,
+       "1 validation error detected: Value at 'TableName' failed to satisfy constraint: Member "
+       "must have length greater than or equal to 1"},
+      {"DeleteItem", "{\"TableName\": \"\", \"Key\": {}}", VAL,
+       "1 validation error detected: Value at 'TableName' failed to satisfy constraint: Member "
+       "must have length greater than or equal to 1"},
+      {"PutItem", "{\"TableName\": \"bad table!@#\", \"ReturnValues\": \"INVALID\", \"Item\": {}}",
+       VAL,
+       "1 validation error detected: Value 'bad table!@#' at 'tableName' failed to satisfy "
+       "constraint: " NAME_PATTERN},
+      /* the enums, in the new texts */
+      {"PutItem",
+       "{\"TableName\": \"abc\", \"Item\": {\"pk\": {\"S\": \"test\"}}, \"ReturnConsumedCapacity\": "
+       "\"INVALID\", \"ReturnItemCollectionMetrics\": \"INVALID\", \"ReturnValues\": \"INVALID\"}",
+       VAL,
+       "3 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to "
+       "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Failed to "
+       "satisfy constraint: Member must satisfy enum value set: [ALL_OLD, UPDATED_OLD, ALL_NEW, "
+       "UPDATE_NEW, NONE]; ReturnItemCollectionMetrics can only be SIZE or NONE"},
+      {"DeleteItem",
+       "{\"TableName\": \"abc\", \"Key\": {}, \"ReturnConsumedCapacity\": \"INVALID\", "
+       "\"ReturnValues\": \"INVALID\"}",
+       VAL,
+       "2 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to "
+       "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Failed to "
+       "satisfy constraint: Member must satisfy enum value set: [ALL_OLD, UPDATED_OLD, ALL_NEW, "
+       "UPDATE_NEW, NONE]"},
+      {"UpdateItem",
+       "{\"TableName\": \"abc\", \"Key\": {\"pk\": {\"S\": \"test\"}}, \"ReturnValues\": "
+       "\"INVALID\", \"ReturnConsumedCapacity\": \"INVALID\"}",
+       VAL,
+       "1 validation error detected: Failed to satisfy constraint: Member must satisfy enum value "
+       "set: [ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATE_NEW, NONE]"},
+      /* a missing required member: the classic list, classic texts, member order */
+      {"UpdateItem",
+       "{\"TableName\": \"\", \"UpdateExpression\": \"SET a = :a\", \"ExpressionAttributeValues\": "
+       "{\":a\": {\"S\": \"x\"}}}",
+       VAL,
+       "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member "
+       "must have length greater than or equal to 1; Value null at 'key' " NOTNULL},
+      {"UpdateItem",
+       "{\"TableName\": \"\", \"UpdateExpression\": \"SET a = :a\", \"ExpressionAttributeValues\": "
+       "{\":a\": {\"S\": \"x\"}}, \"ReturnConsumedCapacity\": \"INVALID\", \"ReturnValues\": "
+       "\"INVALID\"}",
+       VAL,
+       "4 validation errors detected: Value 'INVALID' at 'returnConsumedCapacity' failed to "
+       "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Value '' at "
+       "'tableName' failed to satisfy constraint: Member must have length greater than or equal "
+       "to 1; Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy "
+       "enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]; Value null at 'key' "
+       NOTNULL},
+      {"UpdateItem",
+       "{\"TableName\": \"abc\", \"AttributeUpdates\": {\"x\": {\"Action\": \"PUT\", \"Value\": "
+       "{\"S\": \"1\"}}}, \"Expected\": {\"a\": {\"Exists\": false}, \"b\": {\"Exists\": false}}, "
+       "\"ConditionalOperator\": \"XOR\"}",
+       VAL,
+       "2 validation errors detected: Value 'XOR' at 'conditionalOperator' failed to satisfy "
+       "constraint: Member must satisfy enum value set: [OR, AND]; Value null at 'key' " NOTNULL},
+      {"PutItem", "{\"Item\": {\"pk\": {\"S\": \"test\"}}}", VAL,
+       "1 validation error detected: Value null at 'tableName' " NOTNULL},
+  };
+  RUN(rows);
+}
+
+/* The same operations in the classic cohort (regions not yet moved). */
+TEST(item_writes_legacy_cohort) {
+  static const struct row rows[] = {
+      /* [C] us-east-1 2026-06 (then the classic cohort), exact */
       {"PutItem", "{\"TableName\": \"\", \"ReturnValues\": \"INVALID\", \"Item\": {}}", VAL,
        "2 validation errors detected: Value 'INVALID' at 'returnValues' failed to satisfy "
        "constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, "
@@ -320,26 +415,10 @@ TEST(enums_in_dynamodb_order) {
        "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Value "
        "'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value "
        "set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"},
-      {"Query", "{\"TableName\": \"abc\", \"Select\": \"INVALID_VALUE\"}", VAL,
-       "1 validation error detected: Value 'INVALID_VALUE' at 'select' failed to satisfy "
-       "constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, "
-       "ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]"},
-      /* [D] */
-      {"Scan", "{\"TableName\": \"abc\", \"ScanFilter\": {\"a\": {\"ComparisonOperator\": \"\"}}}",
-       VAL,
-       "1 validation error detected: Value '' at 'scanFilter.a.member.comparisonOperator' failed "
-       "to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, "
-       "NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"},
-      {"Scan", "{\"TableName\": \"abc\", \"ConditionalOperator\": \"AN\"}", VAL,
-       "1 validation error detected: Value 'AN' at 'conditionalOperator' failed to satisfy "
-       "constraint: Member must satisfy enum value set: [OR, AND]"},
-      /* enum values are case-sensitive */
-      {"Scan", "{\"TableName\": \"abc\", \"Select\": \"count\"}", VAL,
-       "1 validation error detected: Value 'count' at 'select' failed to satisfy constraint: "
-       "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, "
-       "ALL_PROJECTED_ATTRIBUTES]"},
   };
+  validate_set_legacy_cohort(true);
   RUN(rows);
+  validate_set_legacy_cohort(false);
 }
 
 TEST(ranges_and_lengths) {
@@ -724,5 +803,6 @@ TEST(random_bodies) {
 
 TEST_MAIN(type_string, type_numbers, type_boolean, type_blob, type_collections,
           type_order_and_nulls, required_and_table_names, enums_in_dynamodb_order,
+          item_writes_new_cohort, item_writes_legacy_cohort,
           ranges_and_lengths, nested_paths, maps_and_batches, batch_write_over_25_exact, batch_get_over_100_exact,
           at_most_ten, streams_operations, list_api, every_operation_empty_body, random_bodies)
