@@ -285,11 +285,15 @@ const valueCases = [
   ['an empty binary set', { BS: [] }, 'One or more parameter values were invalid: Binary sets should not be empty'],
   ['an empty set nested in a list', { L: [{ M: { x: { SS: [] } } }] },
     'One or more parameter values were invalid: An string set  may not be empty'],
+  // Duplicates: DynamoDB's 2026-06 validation rollout added the "1 validation
+  // error detected: " envelope (and new member formatting) in most regions;
+  // both cohorts are accepted (see docs/fidelity.md).
   ['duplicate strings in a set', { SS: ['b', 'a', 'a'] },
-    'One or more parameter values were invalid: Input collection [b, a, a] contains duplicates.', true],
-  ['duplicate numbers in a set (after normalisation)', { NS: ['1', '1.0'] }, 'Input collection contains duplicates'],
+    /^(1 validation error detected: )?One or more parameter values were invalid: Input collection \[(b, a, a|"a", "b", "a"|"b", "a", "a")\] contains duplicates\.$/, true],
+  ['duplicate numbers in a set (after normalisation)', { NS: ['1', '1.0'] },
+    /^(Input collection contains duplicates|1 validation error detected: One or more parameter values were invalid: Input collection contains duplicates\.)$/],
   ['duplicate binaries in a set', { BS: [bytes(1), bytes(1)] },
-    /^One or more parameter values were invalid: Input collection .*of type BS contains duplicates\.$/],
+    /^(1 validation error detected: )?One or more parameter values were invalid: Input collection .*of type BS contains duplicates\.$/],
   ['a 39-digit number', { N: '1'.repeat(39) },
     /^(1 validation error detected: )?Attempting to store more than 38 significant digits in a Number$/, true],
   ['a 39-digit number in a map', { M: { x: { N: '-1.'.padEnd(41, '2') } } },

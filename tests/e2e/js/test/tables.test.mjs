@@ -195,6 +195,9 @@ const validationCases = [
   {
     title: 'hash and range key with the same name',
     input: (n) => hashOnly(n, {
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'other', AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'pk', KeyType: 'RANGE' }],
     }),
     message: 'Both the Hash Key and the Range Key element in the KeySchema have the same name',
