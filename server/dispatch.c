@@ -32,6 +32,9 @@ static const struct op_def op_table[] = {
     {"GetItem", op_get_item, OP_READ},
     {"ListTables", op_list_tables, OP_CONTROL},
     {"PutItem", op_put_item, OP_WRITE},
+    {"Query", op_query, OP_READ},
+    {"Scan", op_scan, OP_READ},
+    {"UpdateTable", op_update_table, OP_CONTROL},
 };
 
 struct op_key {

@@ -46,6 +46,7 @@ void catalog__remove(struct store *s, struct table *tbl) {
 void catalog__free_table(struct table *tbl) {
   if (!tbl) return;
   free(tbl->name);
+  free(tbl->indexes);
   json_decref(tbl->desc);
   free(tbl);
 }
@@ -62,34 +63,21 @@ void catalog__free(struct store *s) {
   }
 }
 
-/* Fill tbl's key fields from its description. Returns 0, or -1 if malformed. */
+/* Fill tbl's key fields and indexes from its description. Returns 0, or -1 if malformed. */
 static int table_keys_from_desc(struct table *tbl) {
-  json_t *ks = json_object_get(tbl->desc, "KeySchema");
-  json_t *ads = json_object_get(tbl->desc, "AttributeDefinitions");
-  size_t i;
-  json_t *k;
-  json_array_foreach(ks, i, k) {
-    const char *name = json_string_value(json_object_get(k, "AttributeName"));
-    const char *kt = json_string_value(json_object_get(k, "KeyType"));
-    if (!name || !kt || strlen(name) >= sizeof tbl->pk) return -1;
-    char type = 0;
-    size_t j;
-    json_t *ad;
-    json_array_foreach(ads, j, ad) {
-      const char *an = json_string_value(json_object_get(ad, "AttributeName"));
-      const char *at = json_string_value(json_object_get(ad, "AttributeType"));
-      if (an && at && strcmp(an, name) == 0) type = at[0];
-    }
-    if (!type) return -1;
-    if (strcmp(kt, "HASH") == 0) {
-      strcpy(tbl->pk, name);
-      tbl->pk_type = type;
-    } else {
-      strcpy(tbl->sk, name);
-      tbl->sk_type = type;
-    }
-  }
-  return tbl->pk_type ? 0 : -1;
+  if (index__parse_keys(json_object_get(tbl->desc, "KeySchema"),
+                        json_object_get(tbl->desc, "AttributeDefinitions"), tbl->pk, &tbl->pk_type,
+                        tbl->sk, &tbl->sk_type))
+    return -1;
+  return index__from_desc(tbl);
+}
+
+/* Open (flags MDB_CREATE: create) the DBI of every index of tbl. */
+static int open_index_dbis(MDB_txn *txn, struct table *tbl, unsigned flags) {
+  int rc = 0;
+  for (int i = 0; i < tbl->nindexes && rc == 0; i++)
+    rc = index__open(txn, tbl, &tbl->indexes[i], flags);
+  return rc;
 }
 
 static int open_items_dbi(MDB_txn *txn, uint64_t id, unsigned flags, MDB_dbi *out) {
@@ -147,6 +135,7 @@ int catalog__load(struct store *s, char *err, size_t errlen) {
       break;
     }
     rc = open_items_dbi(txn, tbl->id, 0, &tbl->items);
+    if (rc == 0) rc = open_index_dbis(txn, tbl, MDB_CREATE);
     char key[40];
     snprintf(key, sizeof key, "size:%" PRIu64, tbl->id);
     if (rc == 0) rc = get_u64(txn, s->meta, key, &tbl->size_bytes);
@@ -170,6 +159,18 @@ int catalog__load(struct store *s, char *err, size_t errlen) {
     return -1;
   }
   return 0;
+}
+
+/* Write tbl's catalog record {"id": <id>, "table": <description>}. */
+static int put_record(struct store_txn *t, const struct table *tbl, unsigned flags) {
+  json_t *rec = json_pack("{sI sO}", "id", (json_int_t)tbl->id, "table", tbl->desc);
+  char *text = json_dumps(rec, JSON_COMPACT);
+  json_decref(rec);
+  if (!text) abort();
+  MDB_val k = {strlen(tbl->name), tbl->name}, v = {strlen(text), text};
+  int rc = mdb_put(t->txn, t->store->catalog, &k, &v, flags);
+  free(text);
+  return rc;
 }
 
 int catalog_create(struct store_txn *t, json_t *desc, struct table **out, struct ddb_err *e) {
@@ -198,14 +199,8 @@ int catalog_create(struct store_txn *t, json_t *desc, struct table **out, struct
     rc = put_u64(t->txn, s->meta, "next_id", tbl->id);
   }
   if (rc == 0) rc = open_items_dbi(t->txn, tbl->id, MDB_CREATE, &tbl->items);
-  if (rc == 0) {
-    json_t *rec = json_pack("{sI sO}", "id", (json_int_t)tbl->id, "table", desc);
-    char *text = json_dumps(rec, JSON_COMPACT);
-    json_decref(rec);
-    MDB_val k = {strlen(name), (void *)name}, v = {strlen(text), text};
-    rc = mdb_put(t->txn, s->catalog, &k, &v, MDB_NOOVERWRITE);
-    free(text);
-  }
+  if (rc == 0) rc = open_index_dbis(t->txn, tbl, MDB_CREATE);
+  if (rc == 0) rc = put_record(t, tbl, MDB_NOOVERWRITE);
   if (rc) {
     catalog__free_table(tbl);
     return store__fail(e, "create table", rc);
@@ -215,10 +210,44 @@ int catalog_create(struct store_txn *t, json_t *desc, struct table **out, struct
   return 0;
 }
 
+int catalog_update(struct store_txn *t, struct table *tbl, json_t *desc, struct table **out,
+                   struct ddb_err *e) {
+  struct table *nt = calloc(1, sizeof *nt);
+  if (!nt) abort();
+  nt->name = strdup(tbl->name);
+  nt->id = tbl->id;
+  nt->items = tbl->items;
+  nt->size_bytes = tbl->size_bytes;
+  nt->desc = desc;
+  if (table_keys_from_desc(nt) != 0) {
+    catalog__free_table(nt);
+    return ddb_fail(e, DDB_INTERNAL, "table description without a usable key schema");
+  }
+  int rc = 0;
+  for (int i = 0; i < nt->nindexes && rc == 0; i++) {
+    const struct index *old = catalog_index(tbl, nt->indexes[i].name);
+    if (old) nt->indexes[i].dbi = old->dbi;
+    else rc = index__open(t->txn, nt, &nt->indexes[i], MDB_CREATE);
+  }
+  for (int i = 0; i < tbl->nindexes && rc == 0; i++)
+    if (!catalog_index(nt, tbl->indexes[i].name)) rc = index__drop(t, tbl, &tbl->indexes[i]);
+  if (rc == 0) rc = put_record(t, nt, 0);
+  if (rc) {
+    catalog__free_table(nt);
+    return store__fail(e, "update table", rc);
+  }
+  catalog__free_table(t->created);
+  t->created = nt;
+  t->dropped = tbl;
+  *out = nt;
+  return 0;
+}
+
 int catalog_drop(struct store_txn *t, struct table *tbl, struct ddb_err *e) {
   MDB_val k = {strlen(tbl->name), tbl->name};
   int rc = mdb_del(t->txn, t->store->catalog, &k, NULL);
   if (rc == 0) rc = mdb_drop(t->txn, tbl->items, 1);
+  if (rc == 0) rc = index__drop_table(t, tbl);
   if (rc == 0) {
     char key[40];
     snprintf(key, sizeof key, "size:%" PRIu64, tbl->id);

@@ -32,6 +32,42 @@ enum store_sync {
   STORE_SYNC_NONE, /* no fsync: fast, for throwaway data */
 };
 
+/*---------------------------- Secondary indexes -----------------------------
+** Each index has its own DBI "t<table id>:<index name>" whose keys have the
+** items' form, with the table key appended so that entries are unique:
+**   hash(index pk) ‖ index pk part ‖ [index sk part] ‖ table key parts
+** (table pk part unless the index's partition key is the table's, table sk
+** part unless the table has none or it is an index key attribute). The value
+** is a record like an item's: 4-byte size, then the compact JSON of the
+** projected item (ALL: the item itself). An item is in an index only when it
+** has every index key attribute with the defined type (sparse indexes).
+** Index entries are written in the item's own transaction (items_put and
+** items_delete), per index: ItemCount is the DBI's entry count, and the sum
+** of entry sizes (IndexSizeBytes) is kept in meta "isize:<id>:<name>".
+*/
+#define INDEX_SK_BUDGET 160 /* bytes of an index sort-key part */
+#define INDEX_TB_PK_BUDGET 110 /* bytes of the table pk part in an index key */
+#define INDEX_TB_SK_BUDGET 109 /* bytes of the table sk part in an index key */
+
+enum index_projection { INDEX_PROJ_ALL, INDEX_PROJ_KEYS_ONLY, INDEX_PROJ_INCLUDE };
+enum index_status {
+  INDEX_ACTIVE,
+  INDEX_CREATING, /* added by UpdateTable, being back-filled: not readable */
+};
+
+struct index {
+  const char *name;         /* borrowed from the table's description */
+  bool global;              /* GSI (else LSI) */
+  enum index_status status;
+  enum index_projection proj;
+  const json_t *non_key;    /* INCLUDE: NonKeyAttributes (borrowed), else NULL */
+  char hash[256];           /* index partition key attribute */
+  char hash_type;           /* 'S', 'N' or 'B' */
+  char range[256];          /* index sort key attribute, "" if none */
+  char range_type;          /* 0 if none */
+  MDB_dbi dbi;
+};
+
 /* A table as the server sees it. Owned by the store's catalog cache. */
 struct table {
   char *name;
@@ -43,6 +79,9 @@ struct table {
   char sk[256];     /* sort key attribute name, "" if none */
   char sk_type;     /* 0 if none */
   uint64_t size_bytes; /* sum of item sizes (persisted in meta) */
+  struct index *indexes; /* LSIs then GSIs, as in the description (owned) */
+  int nindexes;
+  bool has_lsi;          /* item collections are tracked (ItemCollectionMetrics) */
   struct table *hash_next;
 };
 
@@ -69,6 +108,14 @@ struct store_txn {
     int64_t delta;
   } sizes[8];                   /* per-table size changes, applied on commit */
   int nsizes;
+  /* Write units that item writes charged to each secondary index (1 KB per
+  ** entry written or deleted), for ReturnConsumedCapacity; see items_put. */
+  struct store_index_write {
+    const struct table *table;
+    const struct index *index;
+    uint32_t units;
+  } iwrites[64];
+  int niwrites;
 };
 
 /*
@@ -114,6 +161,17 @@ void catalog_each_name(struct store *s, const char *after, int (*fn)(void *, con
 /* Number of items in the table (exact, from LMDB's statistics). */
 uint64_t catalog_item_count(struct store_txn *t, const struct table *tbl);
 
+/* Replace tbl's description with desc (steals it), e.g. for UpdateTable: the
+** indexes in desc that tbl lacks get new, empty DBIs; tbl's indexes missing
+** from desc are dropped with their entries. On success *out is the new table,
+** which replaces tbl in the cache when t commits (tbl is freed then; until
+** then both are valid and tbl stays the one catalog_find returns). */
+int catalog_update(struct store_txn *t, struct table *tbl, json_t *desc, struct table **out,
+                   struct ddb_err *e);
+
+/* The index of tbl named name, or NULL. */
+struct index *catalog_index(const struct table *tbl, const char *name);
+
 /*--------------------------------- Items -----------------------------------*/
 
 /* A stored item record, pointing into the map (valid until the txn ends). */
@@ -137,5 +195,78 @@ int items_put(struct store_txn *t, struct table *tbl, const uint8_t *key, size_t
 /* Delete; returns 0 if deleted, 1 if absent, -1 on failure. */
 int items_delete(struct store_txn *t, struct table *tbl, const uint8_t *key, size_t klen,
                  struct ddb_err *e);
+/* items_put and items_delete also maintain the table's secondary indexes
+** (entries added, moved, rewritten or removed as DynamoDB bills them; see
+** iwrites in struct store_txn) and, for a table with an LSI, the size of the
+** item's collection. items_put refuses (ValidationException, nothing written)
+** an item that index_check_item refuses. */
+
+/* Size in bytes of the item collection of partition-key value pk_value (the
+** inner value: "x" of {"S":"x"}): its items plus their LSI entries. 0 for a
+** table without an LSI. */
+uint64_t items_collection_size(struct store_txn *t, const struct table *tbl,
+                               const json_t *pk_value);
+
+/*------------------------------ Index entries -------------------------------*/
+
+/* DynamoDB's checks of an item's secondary-index key attributes, index by
+** index (GSIs, then LSIs): a present key attribute of another type is
+** "One or more parameter values were invalid: Type mismatch for Index Key
+** <attr> Expected: <T> Actual: <T> IndexName: <index>"; an empty S or B is
+** "One or more parameter values are not valid. A value specified for a
+** secondary index key is not supported. The AttributeValue for a key
+** attribute cannot contain an empty string value. IndexName: <index>,
+** IndexKey: <attr>" ("binary value" for B). Returns 0 or -1 with e set. */
+int index_check_item(const struct table *tbl, const json_t *item, struct ddb_err *e);
+
+/* The LMDB key of item (or of a key holding the table's and the index's key
+** attributes) in index ix; 0 when it has no entry there (a key attribute
+** missing, of another type or empty). out must hold KEYCODEC_MAX bytes. */
+size_t index_key(const struct table *tbl, const struct index *ix, const json_t *item,
+                 uint8_t *out);
+
+/* The index's figures: entries (ItemCount) and their total size. */
+void index_stats(struct store_txn *t, const struct table *tbl, const struct index *ix,
+                 uint64_t *count, uint64_t *size_bytes);
+
+/* Back-fill a CREATING index: index up to max_items table items, in key order,
+** from the item after resume[0..*resume_len) (length 0: from the first item),
+** and leave the last one indexed in resume (KEYCODEC_MAX bytes). Items whose
+** key attributes violate the index are skipped, as DynamoDB skips them. Sets
+** *done when no item is left. Returns 0 or -1 with e set. */
+int index_backfill(struct store_txn *t, struct table *tbl, const struct index *ix,
+                   uint8_t *resume, size_t *resume_len, size_t max_items, bool *done,
+                   struct ddb_err *e);
+
+/*--------------------------------- Cursors ----------------------------------*/
+
+/* Iterate the records of one DBI (items or an index) whose keys lie in
+** [lo, hi): lo inclusive (NULL: from the first key), hi exclusive (NULL: to
+** the end), in key order or, with reverse, backwards from just below hi. The
+** bounds are borrowed and must outlive the cursor. A Query is one partition's
+** range, a Scan segment a range of hashes; paging resumes with a new cursor
+** whose bound excludes the last key returned. */
+struct store_cursor {
+  MDB_cursor *cur;
+  const uint8_t *lo, *hi;
+  size_t lolen, hilen;
+  bool reverse;
+  bool started;
+  bool done;
+};
+
+int store_cursor_open(struct store_txn *t, MDB_dbi dbi, const uint8_t *lo, size_t lolen,
+                      const uint8_t *hi, size_t hilen, bool reverse, struct store_cursor *c,
+                      struct ddb_err *e);
+/* The next record: returns 0 with *key (into the map: valid until the txn
+** ends or writes) and *rec filled, 1 at the end of the range, -1 with e set. */
+int store_cursor_next(struct store_cursor *c, MDB_val *key, struct item_rec *rec,
+                      struct ddb_err *e);
+void store_cursor_close(struct store_cursor *c);
+
+/* The smallest key greater than every key that starts with prefix[0..n):
+** writes it to out (n bytes at most) and returns its length, or 0 when there
+** is none (the prefix is all 0xFF bytes). */
+size_t store_key_successor(const uint8_t *prefix, size_t n, uint8_t *out);
 
 #endif

@@ -36,4 +36,20 @@ void catalog__insert(struct store *s, struct table *tbl);
 void catalog__remove(struct store *s, struct table *tbl);
 int catalog__put_size(struct store_txn *t, struct table *tbl, uint64_t size);
 
+/* indexes.c: secondary indexes and item collections (see store.h). */
+/* Names and types ('S', 'N', 'B') of a KeySchema's keys, from the definitions
+** (names: 256 bytes; range "" and type 0 when none). -1 if malformed. */
+int index__parse_keys(const json_t *key_schema, const json_t *defs, char *hash, char *hash_type,
+                      char *range, char *range_type);
+int index__from_desc(struct table *tbl);            /* fill tbl->indexes; -1 if malformed */
+int index__open(MDB_txn *txn, const struct table *tbl, struct index *ix, unsigned flags);
+int index__drop(struct store_txn *t, const struct table *tbl, const struct index *ix);
+int index__drop_table(struct store_txn *t, const struct table *tbl); /* all indexes, collections */
+/* Bring every index (and the item collection) of tbl from old_item to
+** new_item (either may be NULL). new_json/new_size are new_item's stored JSON
+** and size; item_delta is the change of the item's own size. */
+int index__apply(struct store_txn *t, struct table *tbl, const json_t *old_item,
+                 const json_t *new_item, const char *new_json, size_t new_json_len,
+                 uint32_t new_size, int64_t item_delta, struct ddb_err *e);
+
 #endif

@@ -172,14 +172,16 @@ int op_put_item(struct ddb_request *r, json_t **out) {
   const char *rv = req_str(r->in, "ReturnValues");
   if (old_item && rv && strcmp(rv, "ALL_OLD") == 0) json_object_set(*out, "Attributes", old_item);
   size_t billed = old_item && old.size > size ? old.size : size;
-  json_t *cc = consumed_capacity(r, tbl->name, write_units(billed));
+  json_t *cc = consumed_capacity_detail(r, tbl, write_units(billed), NULL, 0, &t);
   if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
+  json_t *icm = item_collection_metrics(r, tbl, item);
+  if (icm) json_object_set_new(*out, "ItemCollectionMetrics", icm);
   json_decref(old_item);
   return 0;
 }
 
 /* AttributesToGet: a projection onto top-level names, duplicates refused. */
-static int check_attributes_to_get(struct ddb_request *r, const json_t *atg) {
+int check_attributes_to_get(struct ddb_request *r, const json_t *atg) {
   size_t i, j;
   json_t *a, *b;
   json_array_foreach(atg, i, a) {
@@ -291,8 +293,10 @@ int op_delete_item(struct ddb_request *r, json_t **out) {
   *out = json_object();
   const char *rv = req_str(r->in, "ReturnValues");
   if (old_item && rv && strcmp(rv, "ALL_OLD") == 0) json_object_set(*out, "Attributes", old_item);
-  json_t *cc = consumed_capacity(r, tbl->name, write_units(old_item ? old.size : 0));
+  json_t *cc = consumed_capacity_detail(r, tbl, write_units(old_item ? old.size : 0), NULL, 0, &t);
   if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
+  json_t *icm = item_collection_metrics(r, tbl, key);
+  if (icm) json_object_set_new(*out, "ItemCollectionMetrics", icm);
   json_decref(old_item);
   return 0;
 }
