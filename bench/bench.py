@@ -156,6 +156,7 @@ def main():
     ap.add_argument("--ddbwatch", required=True)
     ap.add_argument("--ddblocal-dir", help="folder with DynamoDBLocal.jar and DynamoDBLocal_lib")
     ap.add_argument("--dynalite", help="path to dynalite's cli.js")
+    ap.add_argument("--bare", help="path to bare-server (the HTTP layer's GetItem ceiling)")
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--connections", type=int, default=16)
@@ -180,6 +181,9 @@ def main():
         return ["node", args.dynalite, "--port", str(port), "--host", "127.0.0.1", "--createTableMs", "0"]
 
     groups = {"mem": [Server("ddbwatch", ddbwatch_mem)], "disk": [Server("ddbwatch", ddbwatch_disk)]}
+    bare = None
+    if args.bare:
+        bare = Server("bare server", lambda port, tmp: [args.bare, str(port)])
     if args.ddblocal_dir:
         groups["mem"].append(Server("DynamoDB Local", ddblocal(True)))
         groups["disk"].append(Server("DynamoDB Local", ddblocal(False)))
@@ -202,9 +206,11 @@ def main():
                 s.start()
                 s.load()
                 servers_info[(s.name, gname)] = s
+        if bare:
+            bare.start()
         for wname, script, gname in workloads:
             for rnd in range(args.rounds):
-                for s in groups[gname]:
+                for s in groups[gname] + ([bare] if bare and script == "get.lua" else []):
                     r = run_wrk(s.port, script, args.seconds, args.connections, args.threads)
                     results.setdefault((wname, s.name), []).append(r)
                     print(f"  {wname:32s} {s.name:15s} round {rnd + 1}: {r['rps']:10.0f} req/s"
@@ -214,6 +220,8 @@ def main():
         for servers in groups.values():
             for s in servers:
                 s.stop()
+        if bare:
+            bare.stop()
 
     names = [s.name for s in groups["mem"]]
     print()
@@ -247,6 +255,12 @@ def main():
             else:
                 ratios.append("—")
         print(f"| {wname} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+    if bare and results.get(("GetItem", "bare server")) and results.get(("GetItem", "ddbwatch")):
+        b = statistics.median(r["rps"] for r in results[("GetItem", "bare server")])
+        d = statistics.median(r["rps"] for r in results[("GetItem", "ddbwatch")])
+        print()
+        print(f"GetItem: ddbwatch {d:,.0f} req/s is {100 * d / b:.0f}% of the bare-server ceiling ({b:,.0f} req/s:"
+              " the same HTTP layer answering a fixed GetItem).")
     print()
     print("## Start-up and memory")
     print()

@@ -11,4 +11,4 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 "$root/scripts/build.sh" "$root/build-bench" -DCMAKE_BUILD_TYPE=Release >/dev/null
 exec /usr/bin/python3 "$here/bench.py" --ddbwatch "$root/build-bench/ddbwatch" \
   --ddblocal-dir "$here/node_modules/amplify-dynamodb-simulator/emulator" \
-  --dynalite "$here/node_modules/dynalite/cli.js" "$@"
+  --dynalite "$here/node_modules/dynalite/cli.js" --bare "$root/build-bench/bare-server" "$@"
