@@ -51,9 +51,14 @@ function explain(list, finding, op, status, caseId, expectedType) {
     case: caseId,
     expectedType: expectedType || 'success',
   };
-  for (const d of list) {
-    for (const alt of d.compiled) {
-      if (Object.entries(alt).every(([k, re]) => re.test(subject[k]))) return d.id;
+  // Alternatives that name specific cases are broad (any finding of the
+  // case): try them after the ones that describe the finding itself.
+  for (const pass of [false, true]) {
+    for (const d of list) {
+      for (const alt of d.compiled) {
+        if (('case' in alt) !== pass) continue;
+        if (Object.entries(alt).every(([k, re]) => re.test(subject[k]))) return d.id;
+      }
     }
   }
   return null;

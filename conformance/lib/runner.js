@@ -115,6 +115,26 @@ function checkResponse(res, expect, ctx) {
   return findings;
 }
 
+const TIME_KEYS = new Set(['CreationDateTime', 'LastUpdateToPayPerRequestDateTime', 'LastIncreaseDateTime',
+  'LastDecreaseDateTime', 'LastUpdateDateTime']);
+const ARN_KEYS = /Arn$/;
+
+// Replace values that differ between any two servers by nature (times, ids,
+// the account in ARNs) wherever they appear, so that --diff shows only real
+// differences. Presence and type still show.
+function scrubVolatile(v) {
+  if (Array.isArray(v)) return v.map(scrubVolatile);
+  if (!v || typeof v !== 'object') return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (TIME_KEYS.has(k) && typeof x === 'number') out[k] = x === 0 ? 0 : '<timestamp>';
+    else if (k === 'TableId' && typeof x === 'string') out[k] = '<TableId>';
+    else if (ARN_KEYS.test(k) && typeof x === 'string') out[k] = x.replace(/^(arn:aws:dynamodb:[^:]*:)\d{12}:/, '$1<account>:');
+    else out[k] = scrubVolatile(x);
+  }
+  return out;
+}
+
 // Summary of a response used by --diff: status, type, message, normalised body.
 function normalizedView(res, expect, ctx) {
   if (!res) return null;
@@ -125,9 +145,9 @@ function normalizedView(res, expect, ctx) {
     view.message = body.message !== undefined ? body.message : body.Message;
     const rest = {};
     for (const [k, v] of Object.entries(body)) if (!['__type', 'message', 'Message'].includes(k)) rest[k] = v;
-    if (Object.keys(rest).length) view.body = normalize(expect && expect.body, rest, ctx);
+    if (Object.keys(rest).length) view.body = scrubVolatile(normalize(expect && expect.body, rest, ctx));
   } else if (body !== undefined) {
-    view.body = normalize(expect && expect.body, body, ctx);
+    view.body = scrubVolatile(normalize(expect && expect.body, body, ctx));
   } else if (res.text.length) {
     view.text = res.text;
   }
@@ -148,8 +168,10 @@ class CaseRunner {
   // Wait until `table` is ACTIVE (with all its indexes), or gone.
   async waitFor(table, what, timeoutMs) {
     const deadline = Date.now() + (timeoutMs || this.waitTimeoutMs);
-    for (let first = true; ; first = false) {
-      if (!first) await sleep(this.pollMs);
+    // Poll quickly first (local servers settle in milliseconds), then back
+    // off to pollMs (real DynamoDB takes seconds).
+    for (let delay = 0; ; delay = Math.min(this.pollMs, Math.max(25, delay * 2))) {
+      if (delay) await sleep(delay);
       const r = await this.client.send('DescribeTable', { TableName: table });
       const j = r.json || {};
       if (what === 'gone' && r.status === 400 && /ResourceNotFoundException/.test(j.__type || '')) return null;
