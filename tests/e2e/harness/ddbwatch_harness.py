@@ -18,7 +18,7 @@ One harness for the three client suites (JavaScript, Python, AWS CLI):
 
 The binary comes from the DDBWATCH_BIN environment variable (or --bin). The
 server's stdout and stderr go to a log file whose tail is printed when
-something goes wrong.
+something goes wrong; the log is removed after a clean run.
 """
 
 import argparse
@@ -164,6 +164,13 @@ class Server:
             self._log.close()
             self._log = None
 
+    def discard_log(self):
+        """Removes the log file (after a clean run; failures keep theirs)."""
+        try:
+            os.unlink(self.log_path)
+        except (OSError, TypeError):
+            pass
+
     def tail(self, n=30):
         return "".join(self._lines[-n:]) or "(ddbwatch printed nothing)"
 
@@ -214,8 +221,10 @@ def cmd_run(opts):
         rc = 130
     problem = _stop(srv)
     if problem or rc:
-        print("harness: %s; last lines of ddbwatch's output:\n%s"
-              % (problem or "tests failed", srv.tail(20)), file=sys.stderr)
+        print("harness: %s; last lines of ddbwatch's output (all in %s):\n%s"
+              % (problem or "tests failed", srv.log_path, srv.tail(20)), file=sys.stderr)
+    else:
+        srv.discard_log()
     return rc or (1 if problem else 0)
 
 
@@ -243,8 +252,9 @@ def cmd_serve(opts):
         pass
     problem = _stop(srv)
     if problem:
-        print("harness: %s\n%s" % (problem, srv.tail()), file=sys.stderr)
+        print("harness: %s (log %s)\n%s" % (problem, srv.log_path, srv.tail()), file=sys.stderr)
         return 2
+    srv.discard_log()
     return 0
 
 

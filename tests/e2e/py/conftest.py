@@ -45,6 +45,7 @@ def endpoint():
     rc = srv.stop()
     assert alive, "ddbwatch died during the tests:\n" + srv.tail()
     assert rc == 0, "ddbwatch exited with %s after SIGTERM:\n%s" % (rc, srv.tail())
+    srv.discard_log()
 
 
 def check_crc(http_response, **_):
