@@ -171,7 +171,7 @@ static bool cmp_match(enum cmp_op op, const json_t *attr, const json_t *list) {
   case CMP_NOT_NULL: return attr != NULL;
   case CMP_NULL: return attr == NULL;
   case CMP_CONTAINS: return attr && contains(attr, v0);
-  case CMP_NOT_CONTAINS: return !(attr && contains(attr, v0));
+  case CMP_NOT_CONTAINS: return attr && !contains(attr, v0); /* absent: false (DynamoDB Local) */
   case CMP_BEGINS_WITH: return attr && ta == tv && (ta == VT_S || ta == VT_B) && begins_with(ta, attr, v0);
   case CMP_IN:
     if (!attr) return false;
@@ -687,7 +687,234 @@ struct read {
   bool filter_or;           /* ConditionalOperator OR */
   const json_t *atg;        /* AttributesToGet */
   struct range range;
+  /* Resuming inside a group of long sort values (see below): skip the
+  ** group's records up to and including the ExclusiveStartKey. */
+  uint8_t resume_group[KEYCODEC_MAX];
+  size_t resume_group_len;     /* 0: not resuming inside a group */
+  uint8_t resume_key[KEYCODEC_MAX];
+  size_t resume_key_len;
+  const json_t *resume_item;   /* the ExclusiveStartKey */
 };
+
+/*----------------------- Records in DynamoDB's order ------------------------
+** Key order is DynamoDB's order except among sort values (S or B) too long
+** for their key part: values that agree on the kept prefix of a cut value
+** form one contiguous key range, the group [G, succ(G)) with G = partition
+** prefix ‖ kept prefix, whose key order is not their value order
+** (storage/keycodec.h). A group is read whole, ordered by exact value (then
+** by key), and served from memory; paging into it resumes at the group's
+** start and skips what the ExclusiveStartKey already covered.
+*/
+
+struct rec_copy {
+  uint8_t *key;
+  size_t klen;
+  struct item_rec rec; /* json in the arena */
+  json_t *item;        /* parsed, for ordering (owned) */
+};
+
+struct source {
+  struct read *rd;
+  struct store_cursor *cur;
+  bool have_ahead;           /* a record read past a group, served next */
+  struct rec_copy ahead;
+  struct rec_copy *group;    /* the current group, ordered */
+  size_t ngroup, pos;
+};
+
+/* The sort part of key: its offset in *off and its length, 0 when the read
+** has no S or B sort key or the key is malformed. */
+static size_t sort_part(const struct read *rd, const uint8_t *key, size_t klen, size_t *off) {
+  char t = rd->schema.range_type;
+  if ((t != 'S' && t != 'B') || klen < KEYCODEC_HASH_LEN) return 0;
+  size_t pl = keycodec_part_len(rd->schema.hash_type, key + KEYCODEC_HASH_LEN, klen - KEYCODEC_HASH_LEN);
+  if (!pl) return 0;
+  *off = KEYCODEC_HASH_LEN + pl;
+  return keycodec_part_len(t, key + *off, klen - *off);
+}
+
+/* The length of G when key's sort value is long enough to share a group with
+** a cut value, else 0. */
+static size_t group_len(const struct read *rd, const uint8_t *key, size_t klen) {
+  size_t off, n = sort_part(rd, key, klen, &off);
+  if (!n) return 0;
+  size_t room = (rd->ix ? INDEX_SK_BUDGET : KEYCODEC_SK_BUDGET) - 2 - KEYCODEC_DIGEST_LEN;
+  if (!keycodec_part_is_cut(rd->schema.range_type, key + off, n) && n - 2 <= room) return 0;
+  const uint8_t *p = key + off;
+  size_t i = 0;
+  while (i < n) {
+    size_t unit = 1;
+    if (p[i] == 0) {
+      if (i + 1 >= n || p[i + 1] != 0xFF) break; /* end or cut marker */
+      unit = 2;
+    }
+    if (i + unit > room) break;
+    i += unit;
+  }
+  return off + i;
+}
+
+static bool has_prefix(const uint8_t *key, size_t klen, const uint8_t *prefix, size_t n) {
+  return klen >= n && memcmp(key, prefix, n) == 0;
+}
+
+/* Exact order of two records of one read: sort value, then key bytes. */
+static int rec_order(const struct read *rd, const json_t *a, const uint8_t *ka, size_t kla,
+                     const json_t *b, const uint8_t *kb, size_t klb) {
+  const json_t *va = json_object_get(a, rd->schema.range), *vb = json_object_get(b, rd->schema.range);
+  enum value_type t = rd->schema.range_type == 'S' ? VT_S : VT_B;
+  if (va && vb && value_type_of(va) == t && value_type_of(vb) == t) {
+    int c = scalar_cmp(t, va, vb);
+    if (c) return c;
+  }
+  return bytes_cmp(ka, kla, kb, klb);
+}
+
+static const struct read *sort_ctx;
+
+static int rec_copy_cmp(const void *x, const void *y) {
+  const struct rec_copy *a = x, *b = y;
+  int c = rec_order(sort_ctx, a->item, a->key, a->klen, b->item, b->key, b->klen);
+  return sort_ctx->reverse ? -c : c;
+}
+
+static int copy_rec(struct ddb_request *r, const MDB_val *key, const struct item_rec *rec,
+                    struct rec_copy *out) {
+  out->key = arena_memdup(&r->arena, key->mv_data, key->mv_size);
+  out->klen = key->mv_size;
+  out->rec = *rec;
+  out->rec.json = arena_memdup(&r->arena, rec->json, rec->json_len);
+  out->item = json_loadb(rec->json, rec->json_len, JSON_ALLOW_NUL, NULL);
+  return out->item ? 0 : ddb_fail(&r->err, DDB_INTERNAL, "damaged item record");
+}
+
+static void source_free(struct source *src) {
+  for (size_t i = src->pos; i < src->ngroup; i++) json_decref(src->group[i].item);
+  free(src->group);
+  src->group = NULL;
+  src->ngroup = src->pos = 0;
+  if (src->have_ahead) json_decref(src->ahead.item);
+  src->have_ahead = false;
+}
+
+/* Read the whole group of first (prefix G[0..glen)) and order it. */
+static int read_group(struct source *src, struct rec_copy *first, const uint8_t *gp, size_t glen) {
+  struct ddb_request *r = src->rd->r;
+  size_t cap = 16;
+  src->group = malloc(cap * sizeof *src->group);
+  if (!src->group) abort();
+  src->group[0] = *first;
+  src->ngroup = 1;
+  src->pos = 0;
+  for (;;) {
+    MDB_val key;
+    struct item_rec rec;
+    int rc = store_cursor_next(src->cur, &key, &rec, &r->err);
+    if (rc == 1) break;
+    if (rc) return -1;
+    struct rec_copy c;
+    if (copy_rec(r, &key, &rec, &c)) return -1;
+    if (!has_prefix(c.key, c.klen, gp, glen)) {
+      src->ahead = c;
+      src->have_ahead = true;
+      break;
+    }
+    if (src->ngroup == cap) {
+      cap *= 2;
+      src->group = realloc(src->group, cap * sizeof *src->group);
+      if (!src->group) abort();
+    }
+    src->group[src->ngroup++] = c;
+  }
+  sort_ctx = src->rd;
+  qsort(src->group, src->ngroup, sizeof *src->group, rec_copy_cmp);
+  return 0;
+}
+
+/* True when a resumed read must skip this record (covered by the
+** ExclusiveStartKey's page). */
+static bool resume_skip(const struct read *rd, const struct rec_copy *c) {
+  if (!rd->resume_group_len || !has_prefix(c->key, c->klen, rd->resume_group, rd->resume_group_len))
+    return false;
+  int o = rec_order(rd, c->item, c->key, c->klen, rd->resume_item, rd->resume_key, rd->resume_key_len);
+  return rd->reverse ? o >= 0 : o <= 0;
+}
+
+/* Resume after ExclusiveStartKey esk, whose key is k; inside a group of long
+** sort values, from the group's start (see source_next). */
+static void resume_after(struct read *rd, const json_t *esk, const uint8_t *k, size_t klen) {
+  size_t glen = group_len(rd, k, klen);
+  struct range *g = &rd->range;
+  if (!glen) {
+    range_after(g, k, klen, rd->reverse);
+    return;
+  }
+  memcpy(rd->resume_group, k, glen);
+  rd->resume_group_len = glen;
+  memcpy(rd->resume_key, k, klen);
+  rd->resume_key_len = klen;
+  rd->resume_item = esk;
+  if (rd->reverse) {
+    uint8_t succ[KEYCODEC_MAX];
+    size_t n = store_key_successor(k, glen, succ);
+    if (n && (!g->has_hi || bytes_cmp(succ, n, g->hi, g->hilen) < 0)) {
+      memcpy(g->hi, succ, n);
+      g->hilen = n;
+      g->has_hi = true;
+    }
+  } else if (!g->has_lo || bytes_cmp(k, glen, g->lo, g->lolen) > 0) {
+    memcpy(g->lo, k, glen);
+    g->lolen = glen;
+    g->has_lo = true;
+  }
+}
+
+/* The next record in DynamoDB's order: 0, 1 at the end, -1 with r->err set.
+** *item is the parsed record when at hand (owned by the caller), else NULL. */
+static int source_next(struct source *src, MDB_val *key, struct item_rec *rec, json_t **item) {
+  struct ddb_request *r = src->rd->r;
+  for (;;) {
+    *item = NULL;
+    struct rec_copy c;
+    if (src->pos < src->ngroup) {
+      c = src->group[src->pos++];
+    } else {
+      free(src->group);
+      src->group = NULL;
+      src->ngroup = src->pos = 0;
+      size_t glen;
+      if (src->have_ahead) {
+        c = src->ahead;
+        src->have_ahead = false;
+        glen = group_len(src->rd, c.key, c.klen);
+      } else {
+        int rc = store_cursor_next(src->cur, key, rec, &r->err);
+        if (rc) return rc;
+        const struct read *rd = src->rd;
+        glen = group_len(rd, key->mv_data, key->mv_size);
+        bool resuming = rd->resume_group_len &&
+                        has_prefix(key->mv_data, key->mv_size, rd->resume_group, rd->resume_group_len);
+        if (!glen && !resuming) return 0;
+        if (copy_rec(r, key, rec, &c)) return -1;
+      }
+      if (glen) {
+        uint8_t gp[KEYCODEC_MAX];
+        memcpy(gp, c.key, glen);
+        if (read_group(src, &c, gp, glen)) return -1;
+        continue;
+      }
+    }
+    if (resume_skip(src->rd, &c)) {
+      json_decref(c.item);
+      continue;
+    }
+    key->mv_data = c.key;
+    key->mv_size = c.klen;
+    *rec = c.rec;
+    *item = c.item;
+    return 0;
+  }
+}
 
 /* A growing response body (malloc'd, handed to dispatch as raw_out). */
 struct sbuf {
@@ -762,6 +989,7 @@ static int read_page(struct read *rd, struct sbuf *out) {
   }
   bool need_item = rd->filter || rd->legacy_filter || rd->projection || rd->atg || g->exact ||
                    rd->fetch;
+  struct source src = {.rd = rd, .cur = &c};
   bool count_only = rd->select == SEL_COUNT;
   long long scanned = 0, count = 0;
   uint64_t bytes = 0, read_bytes = 0;
@@ -779,25 +1007,25 @@ static int read_page(struct read *rd, struct sbuf *out) {
     }
     MDB_val key;
     struct item_rec rec;
-    rc = store_cursor_next(&c, &key, &rec, &r->err);
+    json_t *item = NULL, *full = NULL;
+    rc = source_next(&src, &key, &rec, &item);
     if (rc == 1) {
       rc = 0;
       break;
     }
     if (rc) break;
-    json_t *item = NULL, *full = NULL;
-    if (need_item) {
+    if (need_item && !item) {
       item = json_loadb(rec.json, rec.json_len, JSON_ALLOW_NUL, NULL);
       if (!item) {
         rc = ddb_fail(&r->err, DDB_INTERNAL, "damaged item record");
         break;
       }
-      if (g->exact) {
-        const json_t *sv = json_object_get(item, rd->schema.range);
-        if (!sv || !cmp_match(g->exact->op, sv, g->exact->values)) {
-          json_decref(item);
-          continue; /* outside the key condition: not read */
-        }
+    }
+    if (g->exact) {
+      const json_t *sv = json_object_get(item, rd->schema.range);
+      if (!sv || !cmp_match(g->exact->op, sv, g->exact->values)) {
+        json_decref(item);
+        continue; /* outside the key condition: not read */
       }
     }
     scanned++;
@@ -850,6 +1078,7 @@ static int read_page(struct read *rd, struct sbuf *out) {
     json_decref(item);
     json_decref(full);
   }
+  source_free(&src);
   store_cursor_close(&c);
   store_abort(&t);
   if (rc) return -1;
@@ -1151,7 +1380,7 @@ int op_query(struct ddb_request *r, json_t **out) {
   if (esk) {
     uint8_t k[KEYCODEC_MAX];
     size_t klen = rd.ix ? index_key(rd.tbl, rd.ix, esk, k) : items_key(rd.tbl, esk, k);
-    if (klen) range_after(&rd.range, k, klen, rd.reverse);
+    if (klen) resume_after(&rd, esk, k, klen);
   }
   return finish(r, &rd);
 }
@@ -1237,7 +1466,7 @@ int op_scan(struct ddb_request *r, json_t **out) {
                       "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
                       "ExclusiveStartKey with correct Segment. TotalSegments: %lld Segment: %lld",
                       tot, seg);
-    if (klen) range_after(&rd.range, k, klen, false);
+    if (klen) resume_after(&rd, esk, k, klen);
   }
   if (check_key_paths(r, rd.tbl, rd.projection) || check_key_paths(r, rd.tbl, rd.filter)) return -1;
   return finish(r, &rd);
