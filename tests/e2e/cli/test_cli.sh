@@ -73,7 +73,7 @@ check_error() {
   fi
 }
 
-echo "# AWS CLI: $("$AWS" --version 2>&1)"
+echo "# AWS CLI: $AWS"
 echo "# endpoint: $DDB_ENDPOINT"
 
 ddb create-table --table-name "$table" --billing-mode PAY_PER_REQUEST \
