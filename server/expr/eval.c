@@ -58,22 +58,12 @@ static void operand_free(struct operand *o) {
   o->av = NULL;
 }
 
-/* Length of UTF-8 text in UTF-16 code units. */
-static size_t utf16_units(const char *s, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if ((c & 0xC0) != 0x80) n += c >= 0xF0 ? 2 : 1;
-  }
-  return n;
-}
-
 /* size() of an AttributeValue, or -1 when it has none. */
 static long long av_size(const json_t *av) {
   const char *t = expr__av_type(av);
   if (!t) return -1;
   const json_t *v = json_object_get(av, t);
-  if (strcmp(t, "S") == 0) return (long long)utf16_units(json_string_value(v), json_string_length(v));
+  if (strcmp(t, "S") == 0) return (long long)expr__utf16_length(json_string_value(v), json_string_length(v));
   if (strcmp(t, "B") == 0) {
     size_t n = value_b64_decoded_len(json_string_value(v), json_string_length(v));
     return n == (size_t)-1 ? -1 : (long long)n;
