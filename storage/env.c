@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define STORE_MAP_SIZE (64ull << 30) /* virtual; the file grows as needed */
+#define STORE_MIN_MAP_SIZE (1ull << 30) /* the smallest map we settle for */
 #define STORE_MAX_DBS 4096
 
 struct store *store_open(const char *dir, enum store_sync sync, char *err, size_t errlen) {
@@ -52,9 +53,18 @@ struct store *store_open(const char *dir, enum store_sync sync, char *err, size_
 
   int rc = mdb_env_create(&s->env);
   if (rc == 0) rc = mdb_env_set_maxdbs(s->env, STORE_MAX_DBS);
-  if (rc == 0) rc = mdb_env_set_mapsize(s->env, STORE_MAP_SIZE);
   if (rc == 0) rc = mdb_env_set_maxreaders(s->env, 126);
-  if (rc == 0) rc = mdb_env_open(s->env, path, flags, 0644);
+  /* Where address space is limited (ulimit -v, valgrind) a 64 GB mapping is
+  ** refused: halve it until it fits. */
+  for (uint64_t map = STORE_MAP_SIZE; rc == 0; map /= 2) {
+    rc = mdb_env_set_mapsize(s->env, map);
+    if (rc == 0) rc = mdb_env_open(s->env, path, flags, 0644);
+    if ((rc != EINVAL && rc != ENOMEM) || map / 2 < STORE_MIN_MAP_SIZE) break;
+    mdb_env_close(s->env); /* a failed open leaves the env unusable */
+    rc = mdb_env_create(&s->env);
+    if (rc == 0) rc = mdb_env_set_maxdbs(s->env, STORE_MAX_DBS);
+    if (rc == 0) rc = mdb_env_set_maxreaders(s->env, 126);
+  }
   if (!dir) {
     /* The mapping and descriptors stay valid; the names go now. */
     char f[4200];
@@ -92,18 +102,26 @@ int store__fail(struct ddb_err *e, const char *what, int rc) {
   return ddb_fail(e, DDB_INTERNAL, "storage error in %s: %s", what, mdb_strerror(rc));
 }
 
+/* Open the turn's batch if it is not open yet. */
+static int batch_open(struct store *s, struct ddb_err *e) {
+  if (s->batch) return 0;
+  int rc = mdb_txn_begin(s->env, NULL, 0, &s->batch);
+  if (rc) {
+    s->batch = NULL;
+    return store__fail(e, "begin", rc);
+  }
+  return 0;
+}
+
 int store_begin(struct store *s, bool write, struct store_txn *t, struct ddb_err *e) {
   memset(t, 0, sizeof *t);
   t->store = s;
   t->write = write;
   int rc;
   if (write) {
-    if (!s->batch && (rc = mdb_txn_begin(s->env, NULL, 0, &s->batch)) != 0) {
-      s->batch = NULL;
-      return store__fail(e, "begin", rc);
-    }
-    rc = mdb_txn_begin(s->env, s->batch, 0, &t->txn);
-    if (rc) return store__fail(e, "begin", rc);
+    if (batch_open(s, e)) return -1;
+    t->txn = s->batch;
+    t->borrowed = true;
     return 0;
   }
   if (s->batch) {
@@ -126,6 +144,20 @@ int store_begin(struct store *s, bool write, struct store_txn *t, struct ddb_err
   if (!s->reader) {
     s->reader = t->txn;
     s->reader_in_use = true;
+  }
+  return 0;
+}
+
+int store_begin_atomic(struct store *s, struct store_txn *t, struct ddb_err *e) {
+  memset(t, 0, sizeof *t);
+  t->store = s;
+  t->write = true;
+  t->nested = true;
+  if (batch_open(s, e)) return -1;
+  int rc = mdb_txn_begin(s->env, s->batch, 0, &t->txn);
+  if (rc) {
+    t->txn = NULL;
+    return store__fail(e, "begin", rc);
   }
   return 0;
 }
@@ -157,8 +189,10 @@ int store_commit(struct store_txn *t, struct ddb_err *e) {
     uint64_t size = (uint64_t)((int64_t)tbl->size_bytes + t->sizes[i].delta);
     rc = catalog__put_size(t, tbl, size);
   }
-  if (rc == 0) rc = mdb_txn_commit(t->txn);
-  else mdb_txn_abort(t->txn);
+  if (t->nested) {
+    if (rc == 0) rc = mdb_txn_commit(t->txn);
+    else mdb_txn_abort(t->txn);
+  }
   t->txn = NULL;
   if (rc) {
     catalog__free_table(t->created);
@@ -177,8 +211,8 @@ int store_commit(struct store_txn *t, struct ddb_err *e) {
 
 void store_abort(struct store_txn *t) {
   if (t->txn) {
-    if (t->write) mdb_txn_abort(t->txn);
-    else end_read(t);
+    if (t->nested) mdb_txn_abort(t->txn);
+    else if (!t->write) end_read(t);
   }
   t->txn = NULL;
   catalog__free_table(t->created);
@@ -193,6 +227,11 @@ int store_flush(struct store *s, char *err, size_t errlen) {
   s->batch = NULL;
   if (rc) {
     snprintf(err, errlen, "commit failed: %s", mdb_strerror(rc));
+    /* The cache saw the lost writes (new tables, sizes): re-read it from disk. */
+    char lerr[256] = "";
+    catalog__free(s);
+    if (catalog__load(s, lerr, sizeof lerr) != 0)
+      snprintf(err, errlen, "commit failed: %s; then %s", mdb_strerror(rc), lerr);
     return -1;
   }
   return 0;

@@ -100,7 +100,8 @@ struct store_txn {
   struct store *store;
   MDB_txn *txn;
   bool write;
-  bool borrowed;                /* a read using the open batch txn */
+  bool borrowed;                /* a read, or a plain write, using the batch txn */
+  bool nested;                  /* an atomic write: its own nested txn */
   struct table *created;        /* table to add to the cache on commit */
   struct table *dropped;        /* table to remove from the cache on commit */
   struct size_delta {
@@ -120,18 +121,29 @@ struct store_txn {
 
 /*
 ** Group commit. The write transactions of one event-loop turn share one LMDB
-** transaction (the batch): store_begin(write) opens a nested transaction inside
-** it, store_commit merges that into the batch, and store_flush(), called once
-** at the end of the turn, commits the batch (durably, per the sync mode). Reads
-** during the turn read the batch, so a client sees its own writes. Whoever
-** answers a request must hold the answer until store_flush() succeeded
-** (store_batch_open() tells whether that is needed).
+** transaction (the batch), and store_flush(), called once at the end of the
+** turn, commits it (durably, per the sync mode). Reads during the turn read the
+** batch, so a client sees its own writes. Whoever answers a request must hold
+** the answer until store_flush() succeeded (store_batch_open() tells whether
+** that is needed).
+**
+** A plain write transaction (store_begin(s, true, ...)) writes straight into
+** the batch: cheap, but store_abort() cannot undo what it already wrote, so
+** such a caller checks everything before its first write. An operation that
+** may need to undo part of its work (a transaction whose third action fails)
+** uses store_begin_atomic(): a nested LMDB transaction that store_abort() rolls
+** back on its own (it costs a few hundred thousand instructions to open).
+** An LMDB failure inside the batch fails the whole batch at store_flush().
 */
 
 /* Begin a read or write transaction. Returns 0 or -1 with e set (InternalServerError). */
 int store_begin(struct store *s, bool write, struct store_txn *t, struct ddb_err *e);
-/* Commit into the batch and apply catalog changes. */
+/* Begin a write transaction that store_abort() rolls back on its own. */
+int store_begin_atomic(struct store *s, struct store_txn *t, struct ddb_err *e);
+/* Make the transaction's writes part of the batch and apply catalog changes. */
 int store_commit(struct store_txn *t, struct ddb_err *e);
+/* End the transaction: a read is released; an atomic write is rolled back; a
+** plain write keeps whatever it wrote (see above). */
 void store_abort(struct store_txn *t);
 /* True while a batch holds writes not yet committed. */
 bool store_batch_open(const struct store *s);
