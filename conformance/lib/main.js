@@ -92,7 +92,13 @@ async function playUnit(runner, unit, run) {
   }
   let setup = { names: [], error: null };
   try {
-    if (Object.keys(fixtures).length) setup = await runner.setupFixtures(fixtures, fixtureVars);
+    if (Object.keys(fixtures).length) {
+      try {
+        setup = await runner.setupFixtures(fixtures, fixtureVars);
+      } catch (e) {
+        setup = { names: Object.values(fixtureVars), error: `fixture set-up failed: ${e.message}` };
+      }
+    }
     for (const c of unit.cases) {
       if (c.skip) { results.set(c.id, { skipped: c.skip, steps: [] }); continue; }
       if (setup.error) { results.set(c.id, { steps: [], error: setup.error }); continue; }

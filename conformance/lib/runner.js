@@ -167,6 +167,14 @@ class CaseRunner {
 
   // Wait until `table` is ACTIVE (with all its indexes), or gone.
   async waitFor(table, what, timeoutMs) {
+    try {
+      return await this.poll(table, what, timeoutMs);
+    } catch (e) {
+      return `waiting for ${table} to be ${what}: ${e.message}`;
+    }
+  }
+
+  async poll(table, what, timeoutMs) {
     const deadline = Date.now() + (timeoutMs || this.waitTimeoutMs);
     // Poll quickly first (local servers settle in milliseconds), then back
     // off to pollMs (real DynamoDB takes seconds).
