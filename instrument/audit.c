@@ -122,7 +122,7 @@ static void write_object(struct jw *w, const json_t *obj, bool user_keys, int de
     camel[n] = 0;
     if (camel[0] >= 'A' && camel[0] <= 'Z') camel[0] = (char)(camel[0] - 'A' + 'a');
     jw_key(w, camel);
-    if (strcmp(key, "Item") == 0 && json_is_object(v)) {
+    if (key[0] == 'I' && strcmp(key, "Item") == 0 && json_is_object(v)) {
       write_names(w, v);
       if (tbl) {
         /* CloudTrail also shows the key of a written item. */
@@ -146,52 +146,115 @@ static void write_object(struct jw *w, const json_t *obj, bool user_keys, int de
   jw_obj_end(w);
 }
 
-static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
+/* How a request member is written; found by name once per member. */
+enum member {
+  M_PLAIN,      /* lowerCamelCase name, value written as it is (objects recursed) */
+  M_KEY,        /* Key, ExclusiveStartKey: key values shown */
+  M_KEYS,       /* Keys: a list of keys */
+  M_ITEM,       /* Item: attribute names only */
+  M_VALUES,     /* ExpressionAttributeValues: every value redacted */
+  M_VALUE_LIST, /* AttributeValueList, Parameters: a list, every element redacted */
+  M_VALUE,      /* Value (legacy conditions and updates): redacted */
+  M_STATEMENT,  /* Statement: PartiQL with literals redacted */
+  M_DATA_KEYS,  /* maps keyed by table or attribute names: keys kept as they are */
+};
+
+static enum member member_kind(const char *key) {
+  static const struct {
+    const char *name;
+    enum member kind;
+  } members[] = {
+      {"Key", M_KEY},
+      {"ExclusiveStartKey", M_KEY},
+      {"Keys", M_KEYS},
+      {"Item", M_ITEM},
+      {"ExpressionAttributeValues", M_VALUES},
+      {"AttributeValueList", M_VALUE_LIST},
+      {"Parameters", M_VALUE_LIST},
+      {"Value", M_VALUE},
+      {"Statement", M_STATEMENT},
+      {"RequestItems", M_DATA_KEYS},
+      {"ScanFilter", M_DATA_KEYS},
+      {"QueryFilter", M_DATA_KEYS},
+      {"KeyConditions", M_DATA_KEYS},
+      {"Expected", M_DATA_KEYS},
+      {"AttributeUpdates", M_DATA_KEYS},
+      {"ExpressionAttributeNames", M_DATA_KEYS},
+  };
+  /* Only these first letters start a special member. */
+  if (!key || !strchr("KEIAPVSRQ", key[0])) return M_PLAIN;
+  for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+    if (members[i].name[0] == key[0] && strcmp(members[i].name, key) == 0) return members[i].kind;
+  return M_PLAIN;
+}
+
+static void write_scalar(struct jw *w, const json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_STRING: jw_str(w, json_string_value(v), json_string_length(v)); break;
+  case JSON_INTEGER: jw_int(w, (long long)json_integer_value(v)); break;
+  case JSON_TRUE: jw_bool(w, true); break;
+  case JSON_FALSE: jw_bool(w, false); break;
+  case JSON_NULL: jw_null(w); break;
+  default: jw_json(w, v);
+  }
+}
 
 static void write_value(struct jw *w, const char *key, const json_t *v, int depth) {
-  if (is(key, "Key") || is(key, "ExclusiveStartKey")) {
+  enum member kind = member_kind(key);
+  size_t i;
+  json_t *el;
+  const char *name;
+  switch (kind) {
+  case M_KEY:
     write_key(w, v);
-  } else if (is(key, "Keys") && json_is_array(v)) {
-    size_t i;
-    json_t *k;
+    return;
+  case M_KEYS:
+    if (!json_is_array(v)) break;
     jw_arr(w);
-    json_array_foreach(v, i, k) write_key(w, k);
+    json_array_foreach(v, i, el) write_key(w, el);
     jw_arr_end(w);
-  } else if (is(key, "Item") && json_is_object(v)) {
+    return;
+  case M_ITEM:
+    if (!json_is_object(v)) break;
     write_names(w, v);
-  } else if (is(key, "ExpressionAttributeValues") && json_is_object(v)) {
-    const char *name;
-    json_t *av;
+    return;
+  case M_VALUES:
+    if (!json_is_object(v)) break;
     jw_obj(w);
-    json_object_foreach((json_t *)v, name, av) {
+    json_object_foreach((json_t *)v, name, el) {
       jw_key(w, name);
       jw_cstr(w, REDACTED);
     }
     jw_obj_end(w);
-  } else if ((is(key, "AttributeValueList") || is(key, "Parameters")) && json_is_array(v)) {
+    return;
+  case M_VALUE_LIST:
+    if (!json_is_array(v)) break;
     jw_arr(w);
-    for (size_t i = 0; i < json_array_size(v); i++) jw_cstr(w, REDACTED);
+    for (i = 0; i < json_array_size(v); i++) jw_cstr(w, REDACTED);
     jw_arr_end(w);
-  } else if (is(key, "Value") && json_is_object(v)) {
+    return;
+  case M_VALUE:
+    if (!json_is_object(v)) break;
     jw_cstr(w, REDACTED);
-  } else if (is(key, "Statement") && json_is_string(v)) {
+    return;
+  case M_STATEMENT:
+    if (!json_is_string(v)) break;
     write_statement(w, json_string_value(v));
-  } else if (json_is_object(v)) {
-    bool user_keys = is(key, "RequestItems") || is(key, "ScanFilter") || is(key, "QueryFilter") ||
-                     is(key, "KeyConditions") || is(key, "Expected") || is(key, "AttributeUpdates") ||
-                     is(key, "ExpressionAttributeNames");
-    write_object(w, v, user_keys, depth, NULL);
+    return;
+  default:
+    break;
+  }
+  if (json_is_object(v)) {
+    write_object(w, v, kind == M_DATA_KEYS, depth, NULL);
   } else if (json_is_array(v)) {
-    size_t i;
-    json_t *el;
     jw_arr(w);
     json_array_foreach(v, i, el) {
       if (json_is_object(el)) write_object(w, el, false, depth + 1, NULL);
-      else jw_json(w, el);
+      else write_scalar(w, el);
     }
     jw_arr_end(w);
   } else {
-    jw_json(w, v);
+    write_scalar(w, v);
   }
 }
 
@@ -222,19 +285,35 @@ static void write_event_id(struct inst *in, struct jw *w) {
   jw_str(w, id, 36);
 }
 
-static bool read_only(const struct inst_trace *t) {
-  const char *op = t->operation;
-  if (!op) return false;
-  if (t->op_flags & 0x01 /* OP_READ */) return true;
-  return strcmp(op, "GetItem") == 0 || strcmp(op, "Query") == 0 || strcmp(op, "Scan") == 0 ||
-         strcmp(op, "BatchGetItem") == 0 || strcmp(op, "TransactGetItems") == 0 ||
-         inst_op_is_recon(op);
+static bool prefix_matches(const struct inst *in, const char *const parts[4]) {
+  if (!in->prefix_key) return false;
+  const char *k = in->prefix_key, *end = in->prefix_key + in->prefix_key_len;
+  for (int i = 0; i < 4; i++) {
+    size_t n = strlen(parts[i]);
+    if ((size_t)(end - k) < n + 1 || memcmp(k, parts[i], n) != 0 || k[n] != '\n') return false;
+    k += n + 1;
+  }
+  return k == end;
 }
 
-void inst_audit_record(struct inst *in, struct inst_trace *t) {
-  struct jw *w = &in->line;
-  const char *acct = in->srv && in->srv->account_id ? in->srv->account_id : "000000000000";
+/* The record's opening: identity, source and the constant CloudTrail fields,
+** rendered once per client (principal, user agent, address, region). */
+static void write_prefix(struct inst *in, struct inst_trace *t, const char *acct) {
+  char ip[80] = "";
+  if (t->peer) {
+    const char *colon = strrchr(t->peer, ':');
+    size_t n = colon ? (size_t)(colon - t->peer) : strlen(t->peer);
+    if (n >= 2 && t->peer[0] == '[' && t->peer[n - 1] == ']') n -= 2;
+    if (n < sizeof ip) memcpy(ip, t->peer[0] == '[' ? t->peer + 1 : t->peer, n), ip[n] = 0;
+  }
   const char *akid = t->principal ? t->principal : "";
+  const char *parts[4] = {akid, t->user_agent ? t->user_agent : "", ip, t->region ? t->region : ""};
+  if (prefix_matches(in, parts)) {
+    jw_raw(&in->line, in->prefix.buf, in->prefix.len);
+    in->line.comma = true;
+    return;
+  }
+  struct jw *w = &in->prefix;
   jw_reset(w);
   jw_obj(w);
   jw_key(w, "eventVersion"), jw_cstr(w, "1.08");
@@ -245,25 +324,75 @@ void inst_audit_record(struct inst *in, struct inst_trace *t) {
   jw_key(w, "accountId"), jw_cstr(w, acct);
   jw_key(w, "accessKeyId"), jw_cstr(w, akid);
   jw_obj_end(w);
+  jw_key(w, "eventSource"), jw_cstr(w, "dynamodb.amazonaws.com");
+  jw_key(w, "awsRegion"), jw_cstr(w, t->region);
+  jw_key(w, "sourceIPAddress");
+  if (t->peer) jw_cstr(w, ip);
+  else jw_null(w);
+  jw_key(w, "userAgent"), jw_cstr(w, t->user_agent);
+  jw_key(w, "eventType"), jw_cstr(w, "AwsApiCall");
+  jw_key(w, "apiVersion"), jw_cstr(w, "2012-08-10");
+  jw_key(w, "recipientAccountId"), jw_cstr(w, acct);
+  free(in->prefix_key);
+  in->prefix_key_len = 0;
+  for (int i = 0; i < 4; i++) in->prefix_key_len += strlen(parts[i]) + 1;
+  in->prefix_key = malloc(in->prefix_key_len + 1);
+  if (!in->prefix_key) abort();
+  char *k = in->prefix_key;
+  for (int i = 0; i < 4; i++) k += sprintf(k, "%s\n", parts[i]);
+  jw_raw(&in->line, w->buf, w->len);
+  in->line.comma = true;
+}
+
+/* "resources":[...] for the request's table (the last table's text is kept). */
+static void write_resources(struct inst *in, struct inst_trace *t, const char *acct) {
+  struct jw *w = &in->line;
+  jw_key(w, "resources");
+  if (!t->table) {
+    jw_raw(w, "[]", 2);
+    w->comma = true;
+    return;
+  }
+  if (!in->resources_table || strcmp(in->resources_table, t->table) != 0) {
+    struct jw *r = &in->resources;
+    jw_reset(r);
+    jw_arr(r);
+    jw_obj(r);
+    jw_key(r, "accountId"), jw_cstr(r, acct);
+    jw_key(r, "type"), jw_cstr(r, "AWS::DynamoDB::Table");
+    jw_key(r, "ARN");
+    jw_raw(r, "\"arn:aws:dynamodb:", 18);
+    jw_raw(r, t->region ? t->region : "us-east-1", strlen(t->region ? t->region : "us-east-1"));
+    jw_raw(r, ":", 1);
+    jw_raw(r, acct, strlen(acct));
+    jw_raw(r, ":table/", 7);
+    r->comma = false;
+    size_t before = r->len;
+    jw_cstr(r, t->table); /* escaped, then its opening quote dropped */
+    memmove(r->buf + before, r->buf + before + 1, r->len - before - 1);
+    r->len--;
+    r->buf[r->len] = 0;
+    jw_obj_end(r);
+    jw_arr_end(r);
+    free(in->resources_table);
+    in->resources_table = strdup(t->table);
+  }
+  jw_raw(w, in->resources.buf, in->resources.len);
+  w->comma = true;
+}
+
+void inst_audit_record(struct inst *in, struct inst_trace *t) {
+  struct jw *w = &in->line;
+  const char *acct = in->srv && in->srv->account_id ? in->srv->account_id : "000000000000";
+  jw_reset(w);
+  write_prefix(in, t, acct);
   long long sec = (long long)t->time;
   if (sec != in->time_cache_sec) {
     inst_format_time(t->time, in->time_cache, false);
     in->time_cache_sec = sec;
   }
   jw_key(w, "eventTime"), jw_cstr(w, in->time_cache);
-  jw_key(w, "eventSource"), jw_cstr(w, "dynamodb.amazonaws.com");
   jw_key(w, "eventName"), jw_cstr(w, t->operation);
-  jw_key(w, "awsRegion"), jw_cstr(w, t->region);
-  jw_key(w, "sourceIPAddress");
-  if (t->peer) {
-    const char *colon = strrchr(t->peer, ':');
-    size_t n = colon ? (size_t)(colon - t->peer) : strlen(t->peer);
-    if (n >= 2 && t->peer[0] == '[' && t->peer[n - 1] == ']') jw_str(w, t->peer + 1, n - 2);
-    else jw_str(w, t->peer, n);
-  } else {
-    jw_null(w);
-  }
-  jw_key(w, "userAgent"), jw_cstr(w, t->user_agent);
   jw_key(w, "requestParameters");
   if (json_is_object(t->request)) {
     const struct table *tbl = NULL;
@@ -276,25 +405,10 @@ void inst_audit_record(struct inst *in, struct inst_trace *t) {
   jw_key(w, "responseElements"), jw_null(w);
   jw_key(w, "requestID"), jw_cstr(w, t->request_id);
   jw_key(w, "eventID"), write_event_id(in, w);
-  jw_key(w, "readOnly"), jw_bool(w, read_only(t));
-  jw_key(w, "resources");
-  jw_arr(w);
-  if (t->table) {
-    jw_obj(w);
-    jw_key(w, "accountId"), jw_cstr(w, acct);
-    jw_key(w, "type"), jw_cstr(w, "AWS::DynamoDB::Table");
-    char arn[400];
-    snprintf(arn, sizeof arn, "arn:aws:dynamodb:%s:%s:table/%s", t->region ? t->region : "us-east-1",
-             acct, t->table);
-    jw_key(w, "ARN"), jw_cstr(w, arn);
-    jw_obj_end(w);
-  }
-  jw_arr_end(w);
-  bool data = t->operation && inst_op_is_data(t->operation);
-  jw_key(w, "eventType"), jw_cstr(w, "AwsApiCall");
-  jw_key(w, "apiVersion"), jw_cstr(w, "2012-08-10");
+  jw_key(w, "readOnly"), jw_bool(w, (t->op_class & INST_OP_READ) || (t->op_flags & 0x01));
+  write_resources(in, t, acct);
+  bool data = t->op_class & INST_OP_DATA;
   jw_key(w, "managementEvent"), jw_bool(w, !data);
-  jw_key(w, "recipientAccountId"), jw_cstr(w, acct);
   jw_key(w, "eventCategory"), jw_cstr(w, data ? "Data" : "Management");
   if (t->error_type) {
     jw_key(w, "errorCode"), jw_cstr(w, t->error_type);
@@ -354,12 +468,20 @@ void inst_audit_record(struct inst *in, struct inst_trace *t) {
   jw_obj_end(w);
   jw_obj_end(w);
 
-  struct inst_event *ev = malloc(sizeof *ev + w->len + 1);
-  if (!ev) abort();
+  /* Once the ring is full, the oldest record's buffer is reused. */
+  void **slot = inst_ring_recycle(&in->events);
+  struct inst_event *ev = slot ? *slot : NULL;
+  if (!ev || ev->cap < w->len + 1) {
+    size_t cap = w->len + 1 + 256;
+    ev = realloc(ev, sizeof *ev + cap);
+    if (!ev) abort();
+    ev->cap = cap;
+    if (slot) *slot = ev;
+    else inst_ring_push(&in->events, ev);
+  }
   ev->seq = seq;
   ev->len = w->len;
   memcpy(ev->text, w->buf, w->len + 1);
-  inst_ring_push(&in->events, ev);
 
   if (in->audit_fd >= 0) {
     jw_raw(&in->audit_buf, w->buf, w->len);

@@ -150,6 +150,10 @@ void inst_free(struct inst *in) {
   free(in->audit_path);
   jw_free(&in->audit_buf);
   jw_free(&in->line);
+  jw_free(&in->prefix);
+  jw_free(&in->resources);
+  free(in->prefix_key);
+  free(in->resources_table);
   inst_map_free(&in->known_tables);
   inst_map_free(&in->walks);
   inst_map_free(&in->reads);
@@ -507,7 +511,8 @@ static void trace_start(struct inst *in, struct ddb_request *r) {
   t->total_segments = int_param(r->in, "TotalSegments");
   t->exclusive_start_key = json_object_get(r->in, "ExclusiveStartKey") != NULL;
   t->select = json_string_value(json_object_get(r->in, "Select"));
-  if (in->setup_phase && t->operation && inst_op_is_data(t->operation)) in->setup_phase = false;
+  t->op_class = inst_op_class(t->operation);
+  if (in->setup_phase && (t->op_class & INST_OP_DATA)) in->setup_phase = false;
   t->principal_class = classify(in, t->principal);
 }
 

@@ -14,6 +14,7 @@
 #define DDB_INST_INTERNAL_H
 
 #include <regex.h>
+#include <string.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -35,8 +36,32 @@ struct jw {
 
 void jw_reset(struct jw *w);        /* len = 0, keeps the buffer */
 void jw_free(struct jw *w);
-void jw_raw(struct jw *w, const char *s, size_t n); /* verbatim, no comma logic */
-void jw_key(struct jw *w, const char *key);         /* "key": (ASCII key, no escaping) */
+void jw_grow(struct jw *w, size_t extra); /* room for extra more bytes and a NUL */
+
+/* Verbatim bytes, no comma logic. */
+static inline void jw_raw(struct jw *w, const char *s, size_t n) {
+  if (w->len + n + 1 > w->cap) jw_grow(w, n);
+  memcpy(w->buf + w->len, s, n);
+  w->len += n;
+  w->buf[w->len] = 0;
+}
+
+/* "key": for a key without characters to escape. */
+static inline void jw_keyn(struct jw *w, const char *key, size_t n) {
+  if (w->len + n + 5 > w->cap) jw_grow(w, n + 4);
+  char *p = w->buf + w->len;
+  if (w->comma) *p++ = ',';
+  *p++ = '"';
+  memcpy(p, key, n);
+  p += n;
+  *p++ = '"';
+  *p++ = ':';
+  *p = 0;
+  w->len = (size_t)(p - w->buf);
+  w->comma = false;
+}
+#define jw_key(w, key) jw_keyn((w), (key), strlen(key)) /* strlen of a literal folds */
+
 void jw_obj(struct jw *w);                          /* { */
 void jw_obj_end(struct jw *w);                      /* } */
 void jw_arr(struct jw *w);                          /* [ */
@@ -195,6 +220,9 @@ struct inst_ring {
 };
 void inst_ring_init(struct inst_ring *r, size_t cap, void (*free_slot)(void *));
 void inst_ring_push(struct inst_ring *r, void *item); /* drops the oldest when full */
+/* When the ring is full: make the oldest slot the newest and return it, for
+** the caller to overwrite in place (no free, no allocation); else NULL. */
+void **inst_ring_recycle(struct inst_ring *r);
 void *inst_ring_at(const struct inst_ring *r, size_t i); /* 0 = oldest */
 void inst_ring_clear(struct inst_ring *r);
 void inst_ring_free(struct inst_ring *r);
@@ -203,6 +231,7 @@ void inst_ring_free(struct inst_ring *r);
 struct inst_event {
   uint64_t seq;
   size_t len;
+  size_t cap;  /* bytes allocated for text */
   char text[]; /* the JSON record, NUL-terminated */
 };
 
@@ -236,6 +265,13 @@ struct inst {
   int audit_fd;               /* -1: none */
   struct jw audit_buf;        /* pending file bytes */
   struct jw line;             /* scratch for one record */
+  /* The parts of a record that repeat for one client, rendered once: the
+  ** identity, source and constant CloudTrail fields; the resources of a table. */
+  struct jw prefix;
+  char *prefix_key;           /* akid \n user agent \n peer ip \n region */
+  size_t prefix_key_len;
+  struct jw resources;
+  char *resources_table;
   bool audit_error_reported;
   uv_timer_t timer;
   bool timer_started;

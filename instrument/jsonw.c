@@ -5,13 +5,12 @@
 ** reused buffer rather than as a jansson tree: no allocation once the buffer
 ** has grown, and escaping in one pass. See struct jw in internal.h.
 */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-static void grow(struct jw *w, size_t extra) {
+void jw_grow(struct jw *w, size_t extra) {
   if (w->len + extra + 1 <= w->cap) return;
   size_t cap = w->cap ? w->cap : 1024;
   while (cap < w->len + extra + 1) cap *= 2;
@@ -20,6 +19,8 @@ static void grow(struct jw *w, size_t extra) {
   w->buf = b;
   w->cap = cap;
 }
+
+#define grow jw_grow
 
 void jw_reset(struct jw *w) {
   w->len = 0;
@@ -32,28 +33,8 @@ void jw_free(struct jw *w) {
   memset(w, 0, sizeof *w);
 }
 
-void jw_raw(struct jw *w, const char *s, size_t n) {
-  grow(w, n);
-  memcpy(w->buf + w->len, s, n);
-  w->len += n;
-  w->buf[w->len] = 0;
-}
-
 static void sep(struct jw *w) {
   if (w->comma) jw_raw(w, ",", 1);
-}
-
-void jw_key(struct jw *w, const char *key) {
-  size_t n = strlen(key);
-  sep(w);
-  grow(w, n + 3);
-  w->buf[w->len++] = '"';
-  memcpy(w->buf + w->len, key, n);
-  w->len += n;
-  w->buf[w->len++] = '"';
-  w->buf[w->len++] = ':';
-  w->buf[w->len] = 0;
-  w->comma = false;
 }
 
 void jw_obj(struct jw *w) {
@@ -78,19 +59,23 @@ void jw_arr_end(struct jw *w) {
   w->comma = true;
 }
 
+/* True for the bytes JSON strings must escape. */
+static inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
 void jw_str(struct jw *w, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   sep(w);
   grow(w, n + 2);
   w->buf[w->len++] = '"';
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      if (w->len + 2 >= w->cap) grow(w, 8);
-      w->buf[w->len++] = (char)c;
-      continue;
-    }
-    grow(w, 6);
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && !needs_escape((unsigned char)s[j])) j++;
+    memcpy(w->buf + w->len, s + i, j - i); /* fits: grown for n + 2 */
+    w->len += j - i;
+    if (j == n) break;
+    unsigned char c = (unsigned char)s[j];
+    grow(w, 6 + (n - j));
     w->buf[w->len++] = '\\';
     switch (c) {
     case '"': w->buf[w->len++] = '"'; break;
@@ -105,8 +90,8 @@ void jw_str(struct jw *w, const char *s, size_t n) {
       w->buf[w->len++] = hex[c >> 4];
       w->buf[w->len++] = hex[c & 15];
     }
+    i = j + 1;
   }
-  grow(w, 1);
   w->buf[w->len++] = '"';
   w->buf[w->len] = 0;
   w->comma = true;
@@ -117,22 +102,44 @@ void jw_cstr(struct jw *w, const char *s) {
   else jw_null(w);
 }
 
+/* Decimal digits of v into the end of b (no sign); returns the start. */
+static char *digits(unsigned long long v, char *end) {
+  do {
+    *--end = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return end;
+}
+
 void jw_int(struct jw *w, long long v) {
-  char b[24];
-  int n = snprintf(b, sizeof b, "%lld", v);
+  char b[24], *end = b + sizeof b, *p;
+  p = digits(v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, end);
+  if (v < 0) *--p = '-';
   sep(w);
-  jw_raw(w, b, (size_t)n);
+  jw_raw(w, p, (size_t)(end - p));
   w->comma = true;
 }
 
+/* Fixed point with three decimals, trailing zeros dropped ("0.125", "3"). */
 void jw_num(struct jw *w, double v) {
-  char b[40];
-  long long whole = (long long)v;
-  int n;
-  if ((double)whole == v) n = snprintf(b, sizeof b, "%lld", whole);
-  else n = snprintf(b, sizeof b, "%.3f", v);
+  if (!(v > -9e15 && v < 9e15)) { /* NaN, infinities and huge values: no JSON number */
+    jw_null(w);
+    return;
+  }
+  char b[40], *end = b + sizeof b, *p = end;
+  bool neg = v < 0;
+  unsigned long long milli = (unsigned long long)((neg ? -v : v) * 1000.0 + 0.5);
+  unsigned frac = (unsigned)(milli % 1000);
+  if (frac) {
+    int keep = frac % 100 == 0 ? 1 : frac % 10 == 0 ? 2 : 3;
+    for (int i = 3; i > keep; i--) frac /= 10;
+    for (int i = 0; i < keep; i++, frac /= 10) *--p = (char)('0' + frac % 10);
+    *--p = '.';
+  }
+  p = digits(milli / 1000, p);
+  if (neg && (milli)) *--p = '-';
   sep(w);
-  jw_raw(w, b, (size_t)n);
+  jw_raw(w, p, (size_t)(end - p));
   w->comma = true;
 }
 

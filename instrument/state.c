@@ -142,6 +142,13 @@ void inst_ring_push(struct inst_ring *r, void *item) {
   r->count++;
 }
 
+void **inst_ring_recycle(struct inst_ring *r) {
+  if (r->count < r->cap) return NULL;
+  void **slot = &r->slots[r->head];
+  r->head = (r->head + 1) % r->cap; /* the oldest becomes the newest */
+  return slot;
+}
+
 void *inst_ring_at(const struct inst_ring *r, size_t i) {
   return i < r->count ? r->slots[(r->head + i) % r->cap] : NULL;
 }

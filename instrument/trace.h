@@ -44,6 +44,22 @@ struct inst_found {
   int severity;      /* enum inst_severity */
 };
 
+/* One PartiQL statement of ExecuteStatement, BatchExecuteStatement or
+** ExecuteTransaction, as server/ops/partiql.c parsed it (all borrowed). */
+struct inst_partiql {
+  const char *statement;   /* the statement as sent */
+  const char *template_text; /* literals and ?s written as ?, names and tables kept
+                              (server/partiql/template.c); NULL when it did not parse */
+  const char *verb;        /* "SELECT", "INSERT", "UPDATE", "DELETE", "EXISTS" or NULL */
+  const char *table;       /* target table, or NULL */
+  const char *index;       /* SELECT ... FROM "t"."index": the index, or NULL */
+  bool literals;           /* strings, numbers or Ion literals written in the statement */
+  bool parameters;         /* ? placeholders */
+  bool full_scan;          /* a SELECT whose WHERE has no partition-key = or IN at the
+                              top level of an AND chain (of the table or the index) */
+  bool top_or;             /* the WHERE clause's top level is an OR */
+};
+
 struct inst_trace {
   /* ---- Filled by inst_precheck() from the request ---- */
   bool started;              /* precheck ran (request reached validation) */
@@ -52,6 +68,7 @@ struct inst_trace {
   const char *operation;     /* "GetItem" from X-Amz-Target, even when unknown; or NULL */
   bool op_known;             /* the operation exists in dispatch's table */
   unsigned op_flags;         /* OP_READ / OP_WRITE / OP_CONTROL (dispatch.h) */
+  unsigned op_class;         /* INST_OP_* (instrument/detectors/detectors.h) */
   const char *principal;     /* SigV4 access key id, "" when unauthenticated */
   enum inst_principal_class principal_class;
   const char *region;
@@ -76,6 +93,8 @@ struct inst_trace {
   /* ---- Filled by operations ---- */
   const struct expr_ctx *expr_ctx; /* parsed expressions and the diagnostic of a
                                       malformed one (server/expr/expr.h) */
+  const struct inst_partiql *partiql; /* PartiQL statements, in request order (arena) */
+  int npartiql;
   bool counts_set;           /* items_scanned / items_returned are meaningful */
   uint64_t items_scanned;
   uint64_t items_returned;

@@ -3,6 +3,7 @@
 ** severities, the texts SARIF rules and the README show) and the operation
 ** families the detectors share.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "detectors.h"
@@ -94,42 +95,80 @@ int inst_detector_find(const char *id) {
 
 /*--------------------------- Operation families ----------------------------*/
 
-static bool in_list(const char *op, const char *const *list) {
-  if (!op) return false;
-  for (; *list; list++)
-    if (strcmp(op, *list) == 0) return true;
-  return false;
+struct op_class {
+  const char *name;
+  unsigned flags;
+};
+
+/* Every DynamoDB operation a detector cares about, sorted by name (bsearch).
+** CRITICAL: destructive, exfiltrating or persistence-granting. */
+static const struct op_class op_classes[] = {
+    {"BatchExecuteStatement",               INST_OP_DATA},
+    {"BatchGetItem",                        INST_OP_DATA | INST_OP_READ},
+    {"BatchWriteItem",                      INST_OP_DATA},
+    {"CreateBackup",                        INST_OP_CONTROL},
+    {"CreateGlobalTable",                   INST_OP_CONTROL},
+    {"CreateTable",                         INST_OP_CONTROL},
+    {"DeleteBackup",                        INST_OP_CONTROL},
+    {"DeleteItem",                          INST_OP_DATA},
+    {"DeleteResourcePolicy",                INST_OP_CONTROL},
+    {"DeleteTable",                         INST_OP_CONTROL | INST_OP_CRITICAL},
+    {"DescribeBackup",                      INST_OP_RECON | INST_OP_READ},
+    {"DescribeContinuousBackups",           INST_OP_RECON | INST_OP_READ},
+    {"DescribeContributorInsights",         INST_OP_RECON | INST_OP_READ},
+    {"DescribeEndpoints",                   INST_OP_RECON | INST_OP_READ},
+    {"DescribeExport",                      INST_OP_RECON | INST_OP_READ},
+    {"DescribeGlobalTable",                 INST_OP_RECON | INST_OP_READ},
+    {"DescribeGlobalTableSettings",         INST_OP_RECON | INST_OP_READ},
+    {"DescribeImport",                      INST_OP_RECON | INST_OP_READ},
+    {"DescribeKinesisStreamingDestination", INST_OP_RECON | INST_OP_READ},
+    {"DescribeLimits",                      INST_OP_RECON | INST_OP_READ},
+    {"DescribeTable",                       INST_OP_RECON | INST_OP_READ},
+    {"DescribeTableReplicaAutoScaling",     INST_OP_RECON | INST_OP_READ},
+    {"DescribeTimeToLive",                  INST_OP_RECON | INST_OP_READ},
+    {"DisableKinesisStreamingDestination",  INST_OP_CONTROL},
+    {"EnableKinesisStreamingDestination",   INST_OP_CONTROL},
+    {"ExecuteStatement",                    INST_OP_DATA},
+    {"ExecuteTransaction",                  INST_OP_DATA},
+    {"ExportTableToPointInTime",            INST_OP_CONTROL | INST_OP_CRITICAL},
+    {"GetItem",                             INST_OP_DATA | INST_OP_READ},
+    {"GetResourcePolicy",                   INST_OP_RECON | INST_OP_READ},
+    {"ImportTable",                         INST_OP_CONTROL},
+    {"ListBackups",                         INST_OP_RECON | INST_OP_READ},
+    {"ListContributorInsights",             INST_OP_RECON | INST_OP_READ},
+    {"ListExports",                         INST_OP_RECON | INST_OP_READ},
+    {"ListGlobalTables",                    INST_OP_RECON | INST_OP_READ},
+    {"ListImports",                         INST_OP_RECON | INST_OP_READ},
+    {"ListTables",                          INST_OP_RECON | INST_OP_READ},
+    {"ListTagsOfResource",                  INST_OP_RECON | INST_OP_READ},
+    {"PutItem",                             INST_OP_DATA},
+    {"PutResourcePolicy",                   INST_OP_CONTROL | INST_OP_CRITICAL},
+    {"Query",                               INST_OP_DATA | INST_OP_READ},
+    {"RestoreTableFromBackup",              INST_OP_CONTROL},
+    {"RestoreTableToPointInTime",           INST_OP_CONTROL},
+    {"Scan",                                INST_OP_DATA | INST_OP_READ},
+    {"TagResource",                         INST_OP_CONTROL},
+    {"TransactGetItems",                    INST_OP_DATA | INST_OP_READ},
+    {"TransactWriteItems",                  INST_OP_DATA},
+    {"UntagResource",                       INST_OP_CONTROL},
+    {"UpdateContinuousBackups",             INST_OP_CONTROL},
+    {"UpdateContributorInsights",           INST_OP_CONTROL},
+    {"UpdateGlobalTable",                   INST_OP_CONTROL},
+    {"UpdateGlobalTableSettings",           INST_OP_CONTROL},
+    {"UpdateItem",                          INST_OP_DATA},
+    {"UpdateKinesisStreamingDestination",   INST_OP_CONTROL},
+    {"UpdateTable",                         INST_OP_CONTROL},
+    {"UpdateTableReplicaAutoScaling",       INST_OP_CONTROL},
+    {"UpdateTimeToLive",                    INST_OP_CONTROL | INST_OP_CRITICAL},
+};
+
+static int op_class_cmp(const void *key, const void *elem) {
+  return strcmp(key, ((const struct op_class *)elem)->name);
 }
 
-static const char *const data_ops[] = {
-    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
-    "BatchWriteItem", "TransactGetItems", "TransactWriteItems", "ExecuteStatement",
-    "BatchExecuteStatement", "ExecuteTransaction", NULL};
-
-static const char *const recon_ops[] = {
-    "ListTables", "DescribeTable", "DescribeLimits", "DescribeEndpoints", "DescribeTimeToLive",
-    "DescribeContinuousBackups", "ListBackups", "DescribeBackup", "ListTagsOfResource",
-    "ListGlobalTables", "DescribeGlobalTable", "DescribeGlobalTableSettings", "ListExports",
-    "DescribeExport", "ListImports", "DescribeImport", "DescribeContributorInsights",
-    "ListContributorInsights", "DescribeKinesisStreamingDestination",
-    "DescribeTableReplicaAutoScaling", "GetResourcePolicy", NULL};
-
-static const char *const control_ops[] = {
-    "CreateTable", "UpdateTable", "CreateBackup", "DeleteBackup", "RestoreTableFromBackup",
-    "RestoreTableToPointInTime", "UpdateContinuousBackups", "TagResource", "UntagResource",
-    "CreateGlobalTable", "UpdateGlobalTable", "UpdateGlobalTableSettings", "ImportTable",
-    "DeleteResourcePolicy", "EnableKinesisStreamingDestination",
-    "DisableKinesisStreamingDestination", "UpdateKinesisStreamingDestination",
-    "UpdateContributorInsights", "UpdateTableReplicaAutoScaling", NULL};
-
-/* Destructive, exfiltrating or persistence-granting. */
-static const char *const critical_ops[] = {"DeleteTable", "UpdateTimeToLive",
-                                           "ExportTableToPointInTime", "PutResourcePolicy", NULL};
-
-bool inst_op_is_data(const char *op) { return in_list(op, data_ops); }
-bool inst_op_is_recon(const char *op) { return in_list(op, recon_ops); }
-
-bool inst_op_is_control(const char *op, bool *critical) {
-  *critical = in_list(op, critical_ops);
-  return *critical || in_list(op, control_ops);
+unsigned inst_op_class(const char *op) {
+  if (!op) return 0;
+  const struct op_class *c = bsearch(op, op_classes, sizeof op_classes / sizeof op_classes[0],
+                                     sizeof op_classes[0], op_class_cmp);
+  return c ? c->flags : 0;
 }

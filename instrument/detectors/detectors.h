@@ -52,10 +52,13 @@ inst_hook det_full_read_pre, det_walk_pre, det_walk_post, det_segments_pre, det_
 inst_hook det_tables_pre, det_enum_pre, det_enum_post, det_recon_pre, det_control_pre;
 inst_hook det_expr_post, det_size_pre;
 
-/* Operations by family, for the control-plane detectors. */
-bool inst_op_is_recon(const char *op);
-bool inst_op_is_control(const char *op, bool *critical);
-/* True for operations that read or write items (data plane). */
-bool inst_op_is_data(const char *op);
+/* Operations by family (bits of inst_op_class; trace->op_class caches it). */
+#define INST_OP_DATA 0x01     /* reads or writes items */
+#define INST_OP_READ 0x02     /* changes nothing */
+#define INST_OP_RECON 0x04    /* describes or lists the account's resources */
+#define INST_OP_CONTROL 0x08  /* manages tables, backups, TTL, tags, policies */
+#define INST_OP_CRITICAL 0x10 /* DeleteTable, UpdateTimeToLive, ExportTableToPointInTime,
+                                 PutResourcePolicy */
+unsigned inst_op_class(const char *op);
 
 #endif

@@ -131,15 +131,15 @@ void det_enum_post(struct inst *in, struct inst_trace *t) {
 /*------------------------------ DDB015, DDB016 -----------------------------*/
 
 void det_recon_pre(struct inst *in, struct inst_trace *t) {
-  if (!is_app(t) || !inst_op_is_recon(t->operation)) return;
+  if (!is_app(t) || !(t->op_class & INST_OP_RECON)) return;
   inst_emit(in, t, DET_DDB015, INST_MEDIUM, json_pack("{ss ss?}", "operation", t->operation, "table", t->table),
             "app principal '%s' called %s%s%s", t->principal, t->operation, t->table ? " on " : "",
             t->table ? t->table : "");
 }
 
 void det_control_pre(struct inst *in, struct inst_trace *t) {
-  bool critical;
-  if (!is_app(t) || !inst_op_is_control(t->operation, &critical)) return;
+  bool critical = t->op_class & INST_OP_CRITICAL;
+  if (!is_app(t) || !(t->op_class & INST_OP_CONTROL)) return;
   inst_emit(in, t, DET_DDB016, critical ? INST_CRITICAL : INST_HIGH,
             json_pack("{ss ss?}", "operation", t->operation, "table", t->table),
             "app principal '%s' called %s%s%s", t->principal, t->operation, t->table ? " on " : "",
