@@ -32,6 +32,7 @@ static const char usage[] =
     "  --config FILE    declared tables, principals, mode and detector settings\n"
     "                   (JSON; see instrument/README.md)\n"
     "  --audit-log FILE append one JSON record per request to FILE\n"
+    "  --no-instrument  no detectors, audit records or admin API (for benchmarks)\n"
     "  --help           show this help\n"
     "  --version        show the version\n"
     "\n"
@@ -98,13 +99,14 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "report") == 0) return inst_report_main(argc - 1, argv + 1);
   const char *host = "127.0.0.1", *data_dir = NULL, *sync = "full";
   const char *config = NULL, *audit_log = NULL;
-  int port = 8000, in_memory = 0, deterministic = 0;
+  int port = 8000, in_memory = 0, deterministic = 0, instrument = 1;
   static const struct option opts[] = {
       {"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'p'},
       {"data-dir", required_argument, NULL, 'd'}, {"in-memory", no_argument, NULL, 'm'},
       {"sync", required_argument, NULL, 's'},   {"deterministic", no_argument, NULL, 'D'},
       {"help", no_argument, NULL, 'H'},         {"version", no_argument, NULL, 'V'},
       {"config", required_argument, NULL, 'c'}, {"audit-log", required_argument, NULL, 'a'},
+      {"no-instrument", no_argument, NULL, 'I'},
       {NULL, 0, NULL, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -126,6 +128,7 @@ int main(int argc, char **argv) {
     case 'D': deterministic = 1; break;
     case 'c': config = optarg; break;
     case 'a': audit_log = optarg; break;
+    case 'I': instrument = 0; break;
     case 'H': fputs(usage, stdout); return 0;
     case 'V': printf("ddbwatch %s\n", DDBWATCH_VERSION); return 0;
     default: fputs(usage, stderr); return 2;
@@ -133,6 +136,10 @@ int main(int argc, char **argv) {
   }
   if (optind < argc) {
     fprintf(stderr, "ddbwatch: unexpected argument '%s'\n%s", argv[optind], usage);
+    return 2;
+  }
+  if (!instrument && (config || audit_log)) {
+    fprintf(stderr, "ddbwatch: --no-instrument cannot be used with --config or --audit-log\n");
     return 2;
   }
   if (in_memory && data_dir) {
@@ -162,8 +169,8 @@ int main(int argc, char **argv) {
                          : ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&app;
   if (!s->rng) s->rng = 1;
 
-  s->inst = inst_new(config, audit_log, err, sizeof err);
-  if (!s->inst) {
+  s->inst = instrument ? inst_new(config, audit_log, err, sizeof err) : NULL;
+  if (instrument && !s->inst) {
     fprintf(stderr, "ddbwatch: %s\n", err);
     return 1;
   }
