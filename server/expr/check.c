@@ -3,13 +3,13 @@
 ** syntax parse, in the order DynamoDB reports problems (worked out against
 ** DynamoDB Local 1.25 and dynalite's texts, which were captured from AWS):
 **
-**   1. redundant parentheses anywhere ("((a = :v))");
+**   1. (redundant parentheses, "((a = :v))", are rejected by the parser);
 **   2. pre-order: function names, functions not allowed in this kind of
 **      expression or in this position, reserved words, list indexes beyond
-**      2^31-1, and an update verb used twice, whichever comes first in the text;
-**   3. update and projection only: the #names of the target paths, then
-**      overlapping or conflicting target paths; both walk the targets from
-**      the last to the first, as DynamoDB does;
+**      2^31-1, whichever comes first in the text, and an update verb used
+**      twice (checked when its second clause ends);
+**   3. update and projection only: from the last target path to the first,
+**      its #names, then whether it overlaps or conflicts with a later one;
 **   4. post-order (update: actions from last to first): #names and :values,
 **      the operator count, then each node's own checks (identical first
 **      operand, IN operand count, operand counts and types, BETWEEN bounds).
@@ -107,15 +107,6 @@ static bool is_scalar_type(const char *t) {
   return strcmp(t, "S") == 0 || strcmp(t, "N") == 0 || strcmp(t, "B") == 0;
 }
 
-/*------------------------- Pass 1: parentheses ------------------------------*/
-
-static bool redundant_parens(const struct expr *x) {
-  if (x->parens >= 2) return true;
-  for (uint32_t i = 0; i < x->nargs; i++)
-    if (redundant_parens(x->args[i])) return true;
-  return false;
-}
-
 /*------------------------- Pass 2: pre-order --------------------------------*/
 
 enum place {
@@ -182,6 +173,10 @@ static int pre_order(struct checker *k, struct expr *x, enum place where) {
     child = AT_UPDATE_OPERAND;
     break;
   case EXPR_OP_CLAUSE: {
+    /* The verb is checked after its actions: "SET name = :v SET ..." reports
+    ** the reserved word first. */
+    for (uint32_t i = 0; i < x->nargs; i++)
+      if (pre_order(k, x->args[i], AT_TARGET)) return -1;
     int v = x->clause_op - EXPR_OP_SET;
     if (k->verbs[v]) {
       static const char *const verbs[4] = {"SET", "REMOVE", "ADD", "DELETE"};
@@ -189,7 +184,7 @@ static int pre_order(struct checker *k, struct expr *x, enum place where) {
                   "The \"%s\" section can only be used once in an update expression;", verbs[v]);
     }
     k->verbs[v] = true;
-    break;
+    return 0;
   }
   case EXPR_OP_SET:
     if (pre_order(k, x->args[0], AT_TARGET)) return -1;
@@ -215,7 +210,11 @@ static int resolve_path(struct checker *k, struct expr *x) {
   for (uint32_t i = 0; i < x->nelems; i++) {
     struct expr_elem *el = &x->elems[i];
     if (el->kind != EXPR_ELEM_REF) continue;
-    struct expr_key *key = expr__lookup(k->c->names, k->c->nnames, el->ref);
+    /* "a.:v": DynamoDB's parser accepts it; its projection then reports the
+    ** :name as an undefined attribute name (DynamoDB Local's conditions and
+    ** updates fail with "Internal server error"). */
+    struct expr_key *key =
+        el->ref[0] == '#' ? expr__lookup(k->c->names, k->c->nnames, el->ref) : NULL;
     if (!key)
       return fail(k, EXPR_DIAG_UNDEFINED_NAME, el->ref, el->pos,
                   "An expression attribute name used in the document path is not defined; "
@@ -288,7 +287,9 @@ static int check_function(struct checker *k, const struct expr *x) {
     return fail(k, EXPR_DIAG_FUNCTION, x->name, x->pos,
                 "Incorrect number of operands for operator or function; operator or function: %s, "
                 "number of operands: %u", x->name, x->nargs);
-  if (k->kind != EXPR_UPDATE && check_distinct(k, x, x->name)) return -1;
+  /* Identical first operand: every condition function, and if_not_exists. */
+  if ((k->kind != EXPR_UPDATE || x->fn == EXPR_FN_IF_NOT_EXISTS) && check_distinct(k, x, x->name))
+    return -1;
   switch (x->fn) {
   case EXPR_FN_ATTRIBUTE_EXISTS:
   case EXPR_FN_ATTRIBUTE_NOT_EXISTS:
@@ -372,12 +373,15 @@ static int post_order(struct checker *k, struct expr *x) {
   case EXPR_OP_GT:
   case EXPR_OP_GE:
   case EXPR_OP_BETWEEN:
-    if (check_distinct(k, x, expr__op_text(x->op))) return -1;
+    /* BETWEEN checks operand types before identical operands. */
+    if (x->op != EXPR_OP_BETWEEN && check_distinct(k, x, expr__op_text(x->op))) return -1;
     for (uint32_t i = 0; i < x->nargs; i++) {
       const char *t = static_type(x->args[i]);
       if (t && !is_scalar_type(t)) return bad_operand_type(k, x->args[i], expr__op_text(x->op), t);
     }
-    return x->op == EXPR_OP_BETWEEN ? check_between(k, x) : 0;
+    if (x->op != EXPR_OP_BETWEEN) return 0;
+    if (check_distinct(k, x, "BETWEEN")) return -1;
+    return check_between(k, x);
   case EXPR_OP_IN:
     if (check_distinct(k, x, "IN")) return -1;
     if (x->nargs - 1 > EXPR_MAX_IN_OPERANDS)
@@ -431,13 +435,14 @@ static int check_pair(struct checker *k, const struct expr *one, const struct ex
               expr_path_str(k->c->arena, one), expr_path_str(k->c->arena, two));
 }
 
-/* Targets of an update (actions in source order) or a projection's paths. */
+/* Targets of an update (actions in source order) or a projection's paths,
+** walked from the last to the first as DynamoDB does. */
 static int check_targets(struct checker *k, struct expr **paths, uint32_t n) {
-  for (uint32_t i = n; i-- > 0;)
+  for (uint32_t i = n; i-- > 0;) {
     if (resolve_path(k, paths[i])) return -1;
-  for (uint32_t i = n; i-- > 0;)
     for (uint32_t j = i + 1; j < n; j++)
       if (check_pair(k, paths[i], paths[j])) return -1;
+  }
   return 0;
 }
 
@@ -466,8 +471,6 @@ static int validate_update(struct checker *k, struct expr *root) {
 int expr__validate(struct expr_ctx *c, enum expr_kind kind, struct expr *root, const char *text,
                    size_t len, struct ddb_err *e) {
   struct checker k = {.c = c, .kind = kind, .text = text, .len = len, .e = e};
-  if (redundant_parens(root))
-    return fail(&k, EXPR_DIAG_STRUCTURE, NULL, UINT32_MAX, "The expression has redundant parentheses;");
   if (pre_order(&k, root, AT_CONDITION)) return -1;
   switch (kind) {
   case EXPR_UPDATE:

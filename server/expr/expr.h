@@ -9,7 +9,7 @@
 ** against the same context, and expr_ctx_check_unused() then reports names or
 ** values that none of them used, as DynamoDB does.
 **
-** Validation follows DynamoDB's order: syntax, redundant parentheses, then a
+** Validation follows DynamoDB's order: syntax (doubled parentheses included), then a
 ** pre-order pass (function names and placement, reserved words, list index
 ** range, duplicate update sections), then name resolution, path overlap (update
 ** and projection) and a post-order pass (values, operator count, operand counts

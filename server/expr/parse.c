@@ -32,6 +32,9 @@
 ** operand becomes an error only where a condition is required, reported at
 ** the token in hand, which is where DynamoDB reports it too.
 **
+** Doubled parentheses are rejected when the outer group closes (DynamoDB does
+** that while parsing, so it beats a later syntax error).
+**
 ** A syntax error is reported as DynamoDB does: the offending token (<EOF> at
 ** the end) and "near", the source text from the start of the previous token
 ** (or of the text) to the end of the next token (or of the text when the next
@@ -54,6 +57,8 @@ struct parser {
   struct expr_token *t;
   size_t nt, i;
   int depth;
+  int undecided;      /* enclosing choices DynamoDB's parser has not made yet */
+  bool pending_parens; /* doubled parentheses seen while undecided */
   struct ddb_err *e;
 };
 
@@ -127,6 +132,37 @@ static int expect(struct parser *p, int type) {
   return 0;
 }
 
+static int redundant_parens(struct parser *p) {
+  expr__fail(p->c, p->e, p->kind, EXPR_DIAG_STRUCTURE, p->text, p->len, NULL, UINT32_MAX,
+             "The expression has redundant parentheses;");
+  return -1;
+}
+
+/* Consume the ')' that closes a group around x. DynamoDB's parser reports a
+** group whose contents are already a group when it builds the construct that
+** holds it: at once where the grammar leaves no choice (after a comparator,
+** in IN lists, in function arguments), but at the start of a condition or of
+** a SET value only once it has chosen what it is parsing; if a syntax error
+** comes first, that error wins: "a IN (((b)) :w" is redundant parentheses,
+** "NOT ((a)) :w" a syntax error at :w. */
+static int close_paren(struct parser *p, struct expr *x) {
+  if (expect(p, TK_RPAREN)) return -1;
+  p->depth--;
+  if (x->parens > 0) {
+    if (p->undecided == 0) return redundant_parens(p);
+    p->pending_parens = true;
+  }
+  if (x->parens < 255) x->parens++;
+  return 0;
+}
+
+/* The parser has chosen: report doubled parentheses held back until now. */
+static int commit(struct parser *p) {
+  p->undecided = 0;
+  if (p->pending_parens) return redundant_parens(p);
+  return 0;
+}
+
 /* ---- Paths, values, functions ------------------------------------------- */
 
 static struct expr *parse_path(struct parser *p) {
@@ -143,7 +179,8 @@ static struct expr *parse_path(struct parser *p) {
       if (ne > 0) {
         advance(p);
         tk = cur(p);
-        if (tk->type != TK_ID && tk->type != TK_NAMEREF) return syntax_error(p);
+        /* DynamoDB's grammar takes a :value here too (it fails later). */
+        if (tk->type != TK_ID && tk->type != TK_NAMEREF && tk->type != TK_VALREF) return syntax_error(p);
       }
       char *s = arena_strndup(p->a, p->text + tk->pos, tk->len);
       if (tk->type == TK_ID) {
@@ -151,7 +188,7 @@ static struct expr *parse_path(struct parser *p) {
         el.name = s;
         el.len = tk->len;
       } else {
-        el.kind = EXPR_ELEM_REF;
+        el.kind = EXPR_ELEM_REF; /* #name, or :name that resolution rejects */
         el.ref = s;
       }
       el.pos = tk->pos;
@@ -236,9 +273,7 @@ static struct expr *parse_operand(struct parser *p) {
     advance(p);
     struct expr *x = parse_operand(p);
     if (!x) return NULL;
-    if (expect(p, TK_RPAREN)) return NULL;
-    p->depth--;
-    if (x->parens < 255) x->parens++;
+    if (close_paren(p, x)) return NULL;
     return x;
   }
   case TK_VALREF:
@@ -325,25 +360,36 @@ static bool starts_comparison(int type) {
 
 static struct expr *parse_or(struct parser *p);
 
-/* May return a bare operand (path or value): see the file comment. */
+/* May return a bare operand (path or value): see the file comment. The choice
+** between a group, a comparison and a function is made once the token after
+** the first operand is known. */
 static struct expr *parse_primary(struct parser *p) {
   struct expr *x;
+  int saved = p->undecided++;
   if (cur_type(p) == TK_LPAREN) {
     if (++p->depth > PARSE_MAX_DEPTH) return syntax_error(p);
     advance(p);
     x = parse_or(p);
     if (!x) return NULL;
-    if (expect(p, TK_RPAREN)) return NULL;
-    p->depth--;
-    if (x->parens < 255) x->parens++;
+    if (close_paren(p, x)) return NULL;
   } else {
     int type = cur_type(p);
-    if (type != TK_LPAREN && type != TK_VALREF && type != TK_ID && type != TK_NAMEREF)
-      return syntax_error(p);
+    if (type != TK_VALREF && type != TK_ID && type != TK_NAMEREF) return syntax_error(p);
     x = parse_operand(p);
     if (!x) return NULL;
   }
-  if (can_be_operand(x) && starts_comparison(cur_type(p))) return parse_comparison_tail(p, x);
+  if (can_be_operand(x) && starts_comparison(cur_type(p))) {
+    if (commit(p)) return NULL;
+    return parse_comparison_tail(p, x);
+  }
+  /* A function alone settles only this choice: inside an undecided group it
+  ** may still turn out to be an operand, "(size(a)) = :v". */
+  if (x->op == EXPR_OP_FUNC && saved > 0) {
+    p->undecided = saved;
+    return x;
+  }
+  if (!is_bare(x) && commit(p)) return NULL;
+  if (p->undecided > 0) p->undecided = saved;
   return x;
 }
 
@@ -426,9 +472,7 @@ static struct expr *parse_set_value(struct parser *p) {
     advance(p);
     left = parse_set_value(p);
     if (!left) return NULL;
-    if (expect(p, TK_RPAREN)) return NULL;
-    p->depth--;
-    if (left->parens < 255) left->parens++;
+    if (close_paren(p, left)) return NULL;
     if (left->op == EXPR_OP_PLUS || left->op == EXPR_OP_MINUS) return left;
   } else {
     left = parse_operand(p);
@@ -436,6 +480,7 @@ static struct expr *parse_set_value(struct parser *p) {
   }
   int type = cur_type(p);
   if (type == TK_PLUS || type == TK_MINUS) {
+    if (commit(p)) return NULL;
     advance(p);
     struct expr *right = parse_operand(p);
     if (!right) return NULL;
@@ -451,7 +496,10 @@ static struct expr *parse_action(struct parser *p, int verb) {
   struct expr *value = NULL;
   if (verb == EXPR_OP_SET) {
     if (expect(p, TK_EQ)) return NULL;
+    p->undecided = 1;
+    p->pending_parens = false;
     value = parse_set_value(p);
+    if (value && commit(p)) return NULL;
   } else if (verb == EXPR_OP_ADD || verb == EXPR_OP_DELETE) {
     value = parse_value(p);
   }
