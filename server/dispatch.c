@@ -205,8 +205,8 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
     json_error_t jerr;
     r.in = json_loadb(hreq->body, hreq->body_len, JSON_ALLOW_NUL, &jerr);
     if (!r.in || !json_is_object(r.in)) {
-      ddb_fail(&r.err, DDB_SERIALIZATION, "%s",
-               r.in ? "Start of list found where not expected" : "Malformed JSON");
+      /* Unparseable JSON gets a bare __type, as DynamoDB answers it. */
+      ddb_fail(&r.err, DDB_SERIALIZATION, "%s", r.in ? "Start of list found where not expected" : "");
       goto done;
     }
   }
@@ -221,7 +221,7 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
   }
   if (auth_parse(hreq, &r.auth, &r.err)) goto done;
   if (!r.in) {
-    ddb_fail(&r.err, DDB_SERIALIZATION, "%s", "Malformed JSON");
+    ddb_fail(&r.err, DDB_SERIALIZATION, "%s", "");
     goto done;
   }
   if (validate_request(r.op->name, r.in, &r.err)) goto done;

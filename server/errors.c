@@ -52,7 +52,10 @@ json_t *ddb_err_body(const struct ddb_err *e) {
   snprintf(type, sizeof type, "%s%s", error_table[e->code].ns, error_table[e->code].name);
   json_t *body = json_object();
   json_object_set_new(body, "__type", json_string(type));
-  if (e->msg) json_object_set_new(body, "message", json_string(e->msg));
+  /* The protocol layer that raises SerializationException capitalises its key
+  ** (recorded from AWS in dynalite's validations/index.js). */
+  const char *key = e->code == DDB_SERIALIZATION ? "Message" : "message";
+  if (e->msg) json_object_set_new(body, key, json_string(e->msg));
   if (e->extra) json_object_update(body, e->extra);
   return body;
 }
