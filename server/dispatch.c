@@ -106,6 +106,18 @@ static double now_seconds(const struct ddb_server *s) {
   return (double)tv.tv_sec + (double)(tv.tv_usec / 1000) / 1000.0;
 }
 
+/* DynamoDB accepts a table's ARN wherever a data-plane request names a table
+** (arn:aws:dynamodb:<region>:<account>:table/<name>). Operations work with the
+** bare name, which is also what DynamoDB's messages then name. */
+static void table_arn_to_name(json_t *in) {
+  json_t *tn = json_object_get(in, "TableName");
+  const char *v = json_string_value(tn);
+  if (!v || strncmp(v, "arn:", 4) != 0) return;
+  const char *slash = strstr(v, ":table/");
+  if (!slash || !slash[7] || strchr(slash + 7, '/')) return;
+  json_string_set(tn, slash + 7);
+}
+
 /*------------------------------- Responses ---------------------------------*/
 
 static void respond_bytes(struct http_response *resp, int status, const char *content_type,
@@ -225,6 +237,7 @@ void dispatch_http(void *ctx, const struct http_request *hreq, struct http_respo
     goto done;
   }
   if (validate_request(r.op->name, r.in, &r.err)) goto done;
+  table_arn_to_name(r.in);
   if (inst_precheck(s->inst, &r)) goto done; /* enforce mode may refuse */
 
   if (r.op->fn(&r, &out) == 0) {
