@@ -43,6 +43,7 @@ stage "sanitizer build" env CC=clang scripts/build.sh "$asan" -DCMAKE_BUILD_TYPE
 stage "unit tests (ASan+UBSan)" ctest --test-dir "$asan" --output-on-failure
 stage "end-to-end tests (ASan+UBSan)" env DDBWATCH_BIN="$asan/ddbwatch" tests/e2e/run.sh
 
+stage "conformance runner's own tests" node --test conformance/test/
 stage "conformance against DynamoDB Local" conformance/ci.sh "$build/ddbwatch"
 
 if [ -d tests/fuzz ] && ls tests/fuzz/fuzz_*.c >/dev/null 2>&1; then
