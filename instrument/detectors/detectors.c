@@ -16,7 +16,7 @@ const struct inst_detector inst_detectors[DET_COUNT] = {
                     "Medium; high when an app principal makes it.",
                     "Query by partition key instead, or allow-list the call site (detectors.DDB006."
                     "allowCallsites) when a full read is intended, e.g. an export job.",
-                    det_full_read_pre, NULL},
+                    det_full_read_pre, det_full_read_post},
     [DET_DDB007] = {"DDB007", "table walk", INST_HIGH, INST_HIGH,
                     "One call site pages through a table or reads most of its items.",
                     "One principal and call site chains at least `pages` pages with ExclusiveStartKey "

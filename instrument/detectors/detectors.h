@@ -48,7 +48,7 @@ extern const struct inst_detector inst_detectors[DET_COUNT];
 int inst_detector_find(const char *id);
 
 /* Hooks, by family. */
-inst_hook det_full_read_pre, det_walk_pre, det_walk_post, det_segments_pre, det_limit_pre;
+inst_hook det_full_read_pre, det_full_read_post, det_walk_pre, det_walk_post, det_segments_pre, det_limit_pre;
 inst_hook det_tables_pre, det_enum_pre, det_enum_post, det_recon_pre, det_control_pre;
 inst_hook det_expr_post, det_size_pre;
 

@@ -203,6 +203,23 @@ void det_full_read_pre(struct inst *in, struct inst_trace *t) {
   }
 }
 
+/* After the operation: server/ops/partiql.c's own parse of each statement is
+** authoritative (the lexical check above is what enforce mode can use). */
+void det_full_read_post(struct inst *in, struct inst_trace *t) {
+  for (int i = 0; i < t->npartiql; i++) {
+    const struct inst_partiql *p = &t->partiql[i];
+    if (!p->full_scan || !p->verb || strcmp(p->verb, "SELECT") != 0) continue;
+    bool app = t->principal_class == INST_PRINCIPAL_APP;
+    if (!t->table) t->table = p->table;
+    inst_emit(in, t, DET_DDB006, app ? INST_HIGH : INST_MEDIUM,
+              json_pack("{ss? ss? sb}", "table", p->table, "index", p->index, "topLevelOr", p->top_or),
+              "PartiQL SELECT on %s by %s principal '%s' has no partition-key equality: it reads "
+              "the whole table",
+              p->table ? p->table : "?", app ? "app" : "setup", t->principal);
+    return;
+  }
+}
+
 /*---------------------------------- DDB007 ---------------------------------*/
 
 static const char *walk_key(struct inst *in, struct inst_trace *t, const char *what) {
