@@ -23,12 +23,15 @@
 
 /* Kept sorted by name: op_lookup uses bsearch. */
 static const struct op_def op_table[] = {
+    {"BatchExecuteStatement", op_batch_execute_statement, OP_READ | OP_WRITE},
     {"BatchGetItem", op_batch_get_item, OP_READ},
     {"BatchWriteItem", op_batch_write_item, OP_WRITE},
     {"CreateTable", op_create_table, OP_CONTROL},
     {"DeleteItem", op_delete_item, OP_WRITE},
     {"DeleteTable", op_delete_table, OP_CONTROL},
     {"DescribeTable", op_describe_table, OP_CONTROL},
+    {"ExecuteStatement", op_execute_statement, OP_READ | OP_WRITE},
+    {"ExecuteTransaction", op_execute_transaction, OP_READ | OP_WRITE},
     {"GetItem", op_get_item, OP_READ},
     {"ListTables", op_list_tables, OP_CONTROL},
     {"PutItem", op_put_item, OP_WRITE},
