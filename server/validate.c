@@ -175,16 +175,31 @@ static int type_scalar(const struct model_shape *s, json_t *v, json_t **repl, st
   return 0;
 }
 
+/* A structure's members, type-checked. A member set to JSON null counts as
+** absent, as in DynamoDB: it is removed, so operations never see it. */
 static int type_struct(const struct model_shape *s, json_t *obj, struct ddb_err *e) {
+  bool saw_null = false;
   for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
     json_t *v = json_object_iter_value(it);
-    if (json_is_null(v)) continue;
+    if (json_is_null(v)) {
+      saw_null = true;
+      continue;
+    }
     const struct model_member *m =
         model_member_find(s, json_object_iter_key(it), json_object_iter_key_len(it));
     if (!m) continue; /* unknown members are ignored, as DynamoDB does */
     json_t *repl = NULL;
     if (type_value(shape_at(m->shape), v, AT_FIELD, &repl, e)) return -1;
     if (repl) json_object_iter_set_new(obj, it, repl);
+  }
+  while (saw_null) { /* deleting invalidates iterators: one at a time */
+    saw_null = false;
+    for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it))
+      if (json_is_null(json_object_iter_value(it))) {
+        json_object_deln(obj, json_object_iter_key(it), json_object_iter_key_len(it));
+        saw_null = true;
+        break;
+      }
   }
   return 0;
 }
