@@ -37,6 +37,9 @@ static const struct op_def op_table[] = {
     {"PutItem", op_put_item, OP_WRITE},
     {"Query", op_query, OP_READ},
     {"Scan", op_scan, OP_READ},
+    {"TransactGetItems", op_transact_get_items, OP_READ},
+    {"TransactWriteItems", op_transact_write_items, OP_WRITE},
+    {"UpdateItem", op_update_item, OP_WRITE},
     {"UpdateTable", op_update_table, OP_CONTROL},
 };
 

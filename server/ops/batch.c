@@ -4,14 +4,20 @@
 ** Checks run in DynamoDB's order (recorded from AWS in dynalite's
 ** validations/batch*.js): every request's values across all tables first, then
 ** per table the table itself, each key against the schema, and duplicates.
-** A BatchWriteItem is applied in one LMDB transaction (DynamoDB does not
-** promise atomicity, so all-or-nothing is a valid outcome); nothing is ever
+** BatchGetItem takes ProjectionExpression (with ExpressionAttributeNames) or
+** AttributesToGet per table, parsed and applied by server/expr like GetItem's.
+** A BatchWriteItem goes through the shared write path (items.c) once every
+** request has passed every check, so a refused batch writes nothing; items
+** that a TransactWriteItems still holds (transact.c) are not written but
+** returned in UnprocessedItems, for the client to retry. Otherwise nothing is
 ** left unprocessed except when a BatchGetItem answer would pass 16 MB.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "items.h"
+#include "legacy.h"
 #include "ops.h"
 #include "storage/keycodec.h"
 #include "storage/store.h"
@@ -62,21 +68,19 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
   if (json_object_size(items) == 0)
     return ddb_fail(&r->err, DDB_VALIDATION, "The requestItems parameter is required for BatchGetItem");
 
+  /* Each table's projection, in RequestItems order. */
+  size_t ntables = json_object_size(items), ti = 0;
+  const struct expr **projections = arena_alloc(&r->arena, (ntables ? ntables : 1) * sizeof *projections);
+  static const char *const pe[] = {"ProjectionExpression", NULL};
+  static const char *const atg_only[] = {"AttributesToGet", NULL};
   json_object_foreach(items, tname, treq) {
-    if (json_object_get(treq, "ProjectionExpression") || json_object_get(treq, "ExpressionAttributeNames"))
-      return ddb_fail(&r->err, DDB_VALIDATION, "ddbwatch does not support ProjectionExpression in BatchGetItem yet");
+    if (legacy_check_mixing(r, treq, pe, atg_only, NULL, 0)) return -1;
     json_t *atg = json_object_get(treq, "AttributesToGet");
-    size_t i, j;
-    json_t *a, *b;
-    json_array_foreach(atg, i, a) {
-      json_array_foreach(atg, j, b) {
-        if (j >= i) break;
-        if (json_equal(a, b))
-          return ddb_fail(&r->err, DDB_VALIDATION,
-                          "One or more parameter values were invalid: Duplicate value in attribute name: %s",
-                          json_string_value(a));
-      }
-    }
+    if (atg && legacy_check_attributes_to_get(r, atg)) return -1;
+    struct item_exprs x;
+    if (item_parse_exprs(r, treq, &x, 0, 0)) return -1;
+    projections[ti++] = x.projection ? x.projection : legacy_projection_expr(&r->arena, atg);
+    size_t i;
     json_t *key;
     json_array_foreach(json_object_get(treq, "Keys"), i, key) {
       if (value_check_item(key, &r->err)) return -1;
@@ -87,7 +91,7 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
 
   /* Tables and keys against their schemas, duplicates. */
   json_object_foreach(items, tname, treq) {
-    struct table *tbl = catalog_find(r->srv->store, tname);
+    struct table *tbl = item_find_table(r, tname);
     if (!tbl) return ddb_fail(&r->err, DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
     struct key_seen seen = {0};
     size_t i;
@@ -105,9 +109,10 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
   if (store_begin(r->srv->store, false, &t, &r->err)) return -1;
   json_t *responses = json_object(), *unprocessed = json_object(), *capacity = json_array();
   size_t response_bytes = 0;
+  ti = 0;
   json_object_foreach(items, tname, treq) {
-    struct table *tbl = catalog_find(r->srv->store, tname);
-    json_t *atg = json_object_get(treq, "AttributesToGet");
+    struct table *tbl = item_find_table(r, tname);
+    const struct expr *projection = projections[ti++];
     bool consistent = json_is_true(json_object_get(treq, "ConsistentRead"));
     json_t *found = json_array();
     json_object_set_new(responses, tname, found);
@@ -126,7 +131,10 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
         if (!u) {
           u = json_object();
           json_object_set_new(u, "Keys", json_array());
-          if (atg) json_object_set(u, "AttributesToGet", atg);
+          static const char *const carried[] = {"AttributesToGet", "ProjectionExpression",
+                                                "ExpressionAttributeNames", NULL};
+          for (const char *const *c = carried; *c; c++)
+            if (json_object_get(treq, *c)) json_object_set(u, *c, json_object_get(treq, *c));
           if (consistent) json_object_set_new(u, "ConsistentRead", json_true());
           json_object_set_new(unprocessed, tname, u);
         }
@@ -139,14 +147,8 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
       if (rc != 0) continue;
       response_bytes += rec.json_len;
       json_t *item = parse_rec(&rec);
-      if (atg) {
-        json_t *p = json_object();
-        size_t ai;
-        json_t *a;
-        json_array_foreach(atg, ai, a) {
-          json_t *v = json_object_get(item, json_string_value(a));
-          if (v) json_object_set(p, json_string_value(a), v);
-        }
+      if (projection) {
+        json_t *p = expr_project(projection, item);
         json_decref(item);
         item = p;
       }
@@ -200,7 +202,7 @@ int op_batch_write_item(struct ddb_request *r, json_t **out) {
   }
 
   json_object_foreach(items, tname, reqs) {
-    struct table *tbl = catalog_find(r->srv->store, tname);
+    struct table *tbl = item_find_table(r, tname);
     if (!tbl) return ddb_fail(&r->err, DDB_RESOURCE_NOT_FOUND, "Requested resource not found");
     struct key_seen seen = {0};
     size_t i;
@@ -217,6 +219,7 @@ int op_batch_write_item(struct ddb_request *r, json_t **out) {
         }
         return -1;
       }
+      if (put && index_check_item(tbl, obj, &r->err)) return -1;
       uint8_t k[KEYCODEC_MAX];
       size_t klen = items_key(tbl, obj, k);
       if (seen_before(r, &seen, k, klen, json_array_size(reqs)))
@@ -226,44 +229,46 @@ int op_batch_write_item(struct ddb_request *r, json_t **out) {
 
   struct store_txn t;
   if (store_begin(r->srv->store, true, &t, &r->err)) return -1;
-  json_t *capacity = json_array();
+  json_t *capacity = json_array(), *unprocessed = json_object();
   json_object_foreach(items, tname, reqs) {
-    struct table *tbl = catalog_find(r->srv->store, tname);
+    struct table *tbl = item_find_table(r, tname);
     double units = 0;
     size_t i;
-    json_t *w;
-    json_array_foreach(reqs, i, w) {
-      json_t *put = json_object_get(w, "PutRequest");
-      json_t *obj = put ? json_object_get(put, "Item") : json_object_get(json_object_get(w, "DeleteRequest"), "Key");
-      uint8_t k[KEYCODEC_MAX];
-      size_t klen = items_key(tbl, obj, k);
-      struct item_rec old;
-      int rc = items_get(&t, tbl, k, klen, &old, &r->err);
-      if (rc < 0) goto fail;
-      size_t old_size = rc == 0 ? old.size : 0, new_size = 0;
-      if (put) {
-        char *json = json_dumps(obj, JSON_COMPACT);
-        new_size = value_item_size(obj);
-        rc = items_put(&t, tbl, k, klen, json, strlen(json), (uint32_t)new_size, &r->err);
-        free(json);
-      } else if (rc == 0) {
-        rc = items_delete(&t, tbl, k, klen, &r->err);
-      } else {
-        rc = 0;
+    json_t *req;
+    json_array_foreach(reqs, i, req) {
+      json_t *put = json_object_get(req, "PutRequest");
+      struct item_write *w = arena_alloc(&r->arena, sizeof *w);
+      w->kind = put ? ITEM_PUT : ITEM_DELETE;
+      w->tbl = tbl;
+      w->item = put ? json_object_get(put, "Item") : json_object_get(json_object_get(req, "DeleteRequest"), "Key");
+      int rc = item_write_run(&t, w, &r->err);
+      if (rc < 0 && r->err.code == DDB_TRANSACTION_CONFLICT) {
+        /* A transaction holds the item: the client retries it later. */
+        ddb_err_clear(&r->err);
+        json_t *u = json_object_get(unprocessed, tname);
+        if (!u) {
+          u = json_array();
+          json_object_set_new(unprocessed, tname, u);
+        }
+        json_array_append(u, req);
+        item_write_clear(w);
+        continue;
       }
+      size_t billed = w->old_size > w->new_size ? w->old_size : w->new_size;
+      item_write_clear(w);
       if (rc < 0) goto fail;
-      size_t billed = old_size > new_size ? old_size : new_size;
-      units += billed ? (double)((billed + 1023) / 1024) : 1.0;
+      units += item_write_units(billed);
     }
     add_capacity(r, capacity, tname, units);
   }
   if (store_commit(&t, &r->err)) goto fail;
-  *out = json_pack("{s{}}", "UnprocessedItems");
+  *out = json_pack("{so}", "UnprocessedItems", unprocessed);
   if (json_array_size(capacity)) json_object_set_new(*out, "ConsumedCapacity", capacity);
   else json_decref(capacity);
   return 0;
 fail:
   store_abort(&t);
   json_decref(capacity);
+  json_decref(unprocessed);
   return -1;
 }
