@@ -361,7 +361,9 @@ static int plan_projection(struct run *u, char **ptext) {
       if (strcmp(u->proj_names[k], name) == 0)
         return fail(u, "Duplicate identifiers in select clause: %s", name);
     u->proj_names[i] = name;
-    text = text ? arena_printf(a, "%s, %s", text, path) : path;
+    /* DynamoDB builds the projection from the last item to the first (its
+    ** overlap message names them in that order). */
+    text = text ? arena_printf(a, "%s, %s", path, text) : path;
     size_t rlen;
     const char *root = pql_root_name(s->proj[i], &rlen);
     if (u->ix && root && !projects(u->tbl, u->ix, root, rlen)) {
@@ -586,8 +588,9 @@ static int holds(struct run *u, const json_t *item) {
 static json_t *project(struct run *u, json_t *item) {
   if (!u->proj) return json_incref(item);
   json_t *out = json_object();
-  for (uint32_t i = 0; i < u->proj->nargs; i++) {
-    const json_t *v = expr_path_get(u->proj->args[i], item);
+  uint32_t n = u->proj->nargs;
+  for (uint32_t i = 0; i < n; i++) { /* the projection is in reverse order */
+    const json_t *v = expr_path_get(u->proj->args[n - 1 - i], item);
     if (v) json_object_set_new(out, u->proj_names[i], json_deep_copy(v));
   }
   return out;

@@ -883,7 +883,9 @@ static struct pql_node *parse_unary(struct parser *p) {
   }
   if (t->type == PTK_OP && (t->op == POP_MINUS || t->op == POP_PLUS)) {
     advance(p);
+    if (++p->depth > MAX_DEPTH) return syntax_fail(p, "Expression is nested too deeply");
     struct pql_node *arg = parse_unary(p);
+    p->depth--;
     if (!arg) return NULL;
     if (arg->kind == PQL_N_NUMBER) { /* fold the sign into the literal */
       if (t->op == POP_MINUS) {
