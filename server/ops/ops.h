@@ -14,8 +14,6 @@ op_fn op_batch_get_item, op_batch_write_item;
 op_fn op_put_item, op_get_item, op_delete_item;
 op_fn op_update_item; /* items.c */
 op_fn op_transact_write_items, op_transact_get_items; /* transact.c */
-/* AttributesToGet: "Duplicate value in attribute name: a" (items.c). */
-int check_attributes_to_get(struct ddb_request *r, const json_t *atg);
 /* partiql.c */
 op_fn op_execute_statement, op_batch_execute_statement, op_execute_transaction;
 /* query_scan.c */

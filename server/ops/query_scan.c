@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "expr/expr.h"
+#include "legacy.h"
 #include "number.h"
 #include "ops.h"
 #include "storage/keycodec.h"
@@ -114,77 +115,23 @@ static bool begins_with(enum value_type t, const json_t *a, const json_t *prefix
   return nb <= na && memcmp(json_string_value(x), json_string_value(y), nb) == 0;
 }
 
-/* CONTAINS: a substring of S, a subsequence of B, a member of a set, or an
-** element of a list (DynamoDB's ComparisonOperator documentation). */
-static bool contains(const json_t *attr, const json_t *v) {
-  enum value_type ta = value_type_of(attr), tv = value_type_of(v);
-  const json_t *x = payload(attr), *y = payload(v);
-  size_t i;
-  json_t *m;
-  if ((ta == VT_S && tv == VT_S) || (ta == VT_B && tv == VT_B)) {
-    size_t na, nb;
-    unsigned char *p, *q;
-    if (ta == VT_S) {
-      return memmem(json_string_value(x), json_string_length(x), json_string_value(y),
-                    json_string_length(y)) != NULL;
-    }
-    p = b_bytes(x, &na);
-    q = b_bytes(y, &nb);
-    bool found = nb == 0 || (p && q && memmem(p, na, q, nb) != NULL);
-    free(p);
-    free(q);
-    return found;
-  }
-  if ((ta == VT_SS && tv == VT_S) || (ta == VT_NS && tv == VT_N) || (ta == VT_BS && tv == VT_B)) {
-    const char *tn = value_type_name(tv);
-    json_array_foreach(x, i, m) {
-      json_t *member = json_pack("{sO}", tn, m);
-      bool eq = value_equal(member, v);
-      json_decref(member);
-      if (eq) return true;
-    }
-    return false;
-  }
-  if (ta == VT_L && is_scalar_key_type(tv)) {
-    json_array_foreach(x, i, m) {
-      if (value_equal(m, v)) return true;
-    }
-  }
-  return false;
-}
-
-/* Evaluate one legacy condition on an attribute value (NULL when absent). */
-static bool cmp_match(enum cmp_op op, const json_t *attr, const json_t *list) {
+/* Does a key attribute value (NULL when absent) satisfy a key condition
+** (EQ, LT, LE, GT, GE, BETWEEN or BEGINS_WITH with its operand list)? */
+static bool key_match(enum cmp_op op, const json_t *attr, const json_t *list) {
   const json_t *v0 = json_array_get(list, 0), *v1 = json_array_get(list, 1);
   enum value_type ta = attr ? value_type_of(attr) : VT_INVALID;
-  enum value_type tv = v0 ? value_type_of(v0) : VT_INVALID;
-  bool ordered = attr && ta == tv && is_scalar_key_type(ta);
-  size_t i;
-  json_t *m;
+  if (!attr || !v0 || ta != value_type_of(v0) || !is_scalar_key_type(ta)) return false;
   switch (op) {
-  case CMP_EQ: return attr && value_equal(attr, v0);
-  case CMP_NE: return !(attr && value_equal(attr, v0));
-  case CMP_LE: return ordered && scalar_cmp(ta, attr, v0) <= 0;
-  case CMP_LT: return ordered && scalar_cmp(ta, attr, v0) < 0;
-  case CMP_GE: return ordered && scalar_cmp(ta, attr, v0) >= 0;
-  case CMP_GT: return ordered && scalar_cmp(ta, attr, v0) > 0;
-  case CMP_NOT_NULL: return attr != NULL;
-  case CMP_NULL: return attr == NULL;
-  case CMP_CONTAINS: return attr && contains(attr, v0);
-  case CMP_NOT_CONTAINS: return attr && !contains(attr, v0); /* absent: false (DynamoDB Local) */
-  case CMP_BEGINS_WITH: return attr && ta == tv && (ta == VT_S || ta == VT_B) && begins_with(ta, attr, v0);
-  case CMP_IN:
-    if (!attr) return false;
-    json_array_foreach(list, i, m) {
-      if (value_equal(attr, m)) return true;
-    }
-    return false;
+  case CMP_EQ: return scalar_cmp(ta, attr, v0) == 0;
+  case CMP_LE: return scalar_cmp(ta, attr, v0) <= 0;
+  case CMP_LT: return scalar_cmp(ta, attr, v0) < 0;
+  case CMP_GE: return scalar_cmp(ta, attr, v0) >= 0;
+  case CMP_GT: return scalar_cmp(ta, attr, v0) > 0;
+  case CMP_BEGINS_WITH: return ta != VT_N && begins_with(ta, attr, v0);
   case CMP_BETWEEN:
-    return ordered && value_type_of(v1) == ta && scalar_cmp(ta, attr, v0) >= 0 &&
-           scalar_cmp(ta, attr, v1) <= 0;
-  case CMP_INVALID: return false;
+    return value_type_of(v1) == ta && scalar_cmp(ta, attr, v0) >= 0 && scalar_cmp(ta, attr, v1) <= 0;
+  default: return false;
   }
-  return false;
 }
 
 /*--------------------------- Request parameters ----------------------------*/
@@ -195,93 +142,20 @@ static json_t *param(const struct ddb_request *r, const char *name) {
   return json_is_null(v) ? NULL : v;
 }
 
-/* "a, b, c" of the names in list that the request has. */
-static int present_list(const struct ddb_request *r, const char *const *list, char *out, size_t n) {
-  int count = 0;
-  out[0] = 0;
-  for (; *list; list++)
-    if (param(r, *list)) {
-      size_t len = strlen(out);
-      snprintf(out + len, n - len, "%s%s", count ? ", " : "", *list);
-      count++;
-    }
-  return count;
-}
-
-/* Legacy versus expression parameters (dynalite validateExpressionParams). */
+/* Legacy versus expression parameters (dynalite validateExpressionParams):
+** KeyConditions may go with FilterExpression and ProjectionExpression. */
 static int check_expression_params(struct ddb_request *r, bool query) {
   static const char *const q_expr[] = {"ProjectionExpression", "FilterExpression",
                                        "KeyConditionExpression", NULL};
   static const char *const s_expr[] = {"ProjectionExpression", "FilterExpression", NULL};
+  static const char *const q_values[] = {"FilterExpression", "KeyConditionExpression", NULL};
+  static const char *const s_values[] = {"FilterExpression", NULL};
   const char *q_legacy[] = {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions",
                             NULL};
   static const char *const s_legacy[] = {"AttributesToGet", "ScanFilter", "ConditionalOperator", NULL};
-  char exprs[128], legacy[128];
-  int nexpr = present_list(r, query ? q_expr : s_expr, exprs, sizeof exprs);
-  if (nexpr) {
-    /* KeyConditions may go with FilterExpression / ProjectionExpression. */
-    if (query && param(r, "KeyConditions") && !param(r, "KeyConditionExpression")) q_legacy[3] = NULL;
-    if (present_list(r, query ? q_legacy : s_legacy, legacy, sizeof legacy))
-      return ddb_fail(&r->err, DDB_VALIDATION,
-                      "Can not use both expression and non-expression parameters in the same "
-                      "request: Non-expression parameters: {%s} Expression parameters: {%s}",
-                      legacy, exprs);
-  }
-  if (param(r, "ExpressionAttributeNames") && !nexpr)
-    return ddb_fail(&r->err, DDB_VALIDATION,
-                    "ExpressionAttributeNames can only be specified when using expressions");
-  if (param(r, "ExpressionAttributeValues") && !param(r, "FilterExpression") &&
-      !(query && param(r, "KeyConditionExpression")))
-    return ddb_fail(&r->err, DDB_VALIDATION,
-                    "ExpressionAttributeValues can only be specified when using expressions: %s",
-                    query ? "FilterExpression and KeyConditionExpression are null"
-                          : "FilterExpression is null");
-  return 0;
-}
-
-/* Legacy conditions (QueryFilter, ScanFilter, KeyConditions): values, then
-** operand count, one type, types the operator accepts, BETWEEN bounds
-** (dynalite validateConditions). Canonicalises the values in place. */
-static int check_conditions(struct ddb_request *r, json_t *conds, unsigned value_flags) {
-  const char *attr;
-  json_t *cond;
-  json_object_foreach(conds, attr, cond) {
-    const char *opname = req_str(cond, "ComparisonOperator");
-    enum cmp_op op = cmp_from_name(opname);
-    json_t *list = json_object_get(cond, "AttributeValueList");
-    size_t n = json_array_size(list), i;
-    json_t *v;
-    json_array_foreach(list, i, v) {
-      if (value_check_ex(v, 1, value_flags, &r->err)) return -1;
-    }
-    bool count_ok = op == CMP_NULL || op == CMP_NOT_NULL ? n == 0
-                    : op == CMP_IN                       ? n >= 1
-                    : op == CMP_BETWEEN                  ? n == 2
-                                                         : n == 1;
-    if (!count_ok)
-      return ddb_fail(&r->err, DDB_VALIDATION,
-                      PREFIX_INVALID "Invalid number of argument(s) for the %s ComparisonOperator",
-                      opname ? opname : "null");
-    if (!n) continue;
-    enum value_type t = value_type_of(json_array_get(list, 0));
-    json_array_foreach(list, i, v) {
-      if (value_type_of(v) != t)
-        return ddb_fail(&r->err, DDB_VALIDATION,
-                        PREFIX_INVALID "AttributeValues inside AttributeValueList must be of same type");
-    }
-    bool sets_ok = op == CMP_EQ || op == CMP_NE;
-    bool type_ok = t == VT_S || t == VT_B || (t == VT_N && op != CMP_BEGINS_WITH) ||
-                   (sets_ok && (t == VT_SS || t == VT_NS || t == VT_BS));
-    if (!type_ok)
-      return ddb_fail(&r->err, DDB_VALIDATION,
-                      PREFIX_INVALID "ComparisonOperator %s is not valid for %s AttributeValue type",
-                      opname, value_type_name(t));
-    if (op == CMP_BETWEEN && scalar_cmp(t, json_array_get(list, 0), json_array_get(list, 1)) > 0)
-      return ddb_fail(&r->err, DDB_VALIDATION,
-                      "The BETWEEN condition was provided a range where the lower bound is "
-                      "greater than the upper bound");
-  }
-  return 0;
+  if (query && param(r, "KeyConditions") && !param(r, "KeyConditionExpression")) q_legacy[3] = NULL;
+  return legacy_check_mixing(r, r->in, query ? q_expr : s_expr, query ? q_legacy : s_legacy,
+                             query ? q_values : s_values, 0);
 }
 
 /* Re-word the error in r->err as "The provided starting key is invalid: <msg>"
@@ -682,10 +556,10 @@ struct read {
   bool reverse;
   bool fetch;               /* LSI: read the item from the table */
   long long limit;          /* 0: none */
+  /* FilterExpression or QueryFilter / ScanFilter, ProjectionExpression or
+  ** AttributesToGet (legacy parameters translated by legacy.c), or NULL. */
   const struct expr *filter, *projection;
-  json_t *legacy_filter;    /* QueryFilter / ScanFilter, or NULL */
-  bool filter_or;           /* ConditionalOperator OR */
-  const json_t *atg;        /* AttributesToGet */
+  bool legacy_filter;       /* the filter came from QueryFilter / ScanFilter */
   struct range range;
   /* Resuming inside a group of long sort values (see below): skip the
   ** group's records up to and including the ExclusiveStartKey. */
@@ -770,12 +644,11 @@ static int rec_order(const struct read *rd, const json_t *a, const uint8_t *ka, 
   return bytes_cmp(ka, kla, kb, klb);
 }
 
-static const struct read *sort_ctx;
-
-static int rec_copy_cmp(const void *x, const void *y) {
+static int rec_copy_cmp(const void *x, const void *y, void *arg) {
+  const struct read *rd = arg;
   const struct rec_copy *a = x, *b = y;
-  int c = rec_order(sort_ctx, a->item, a->key, a->klen, b->item, b->key, b->klen);
-  return sort_ctx->reverse ? -c : c;
+  int c = rec_order(rd, a->item, a->key, a->klen, b->item, b->key, b->klen);
+  return rd->reverse ? -c : c;
 }
 
 static int copy_rec(struct ddb_request *r, const MDB_val *key, const struct item_rec *rec,
@@ -826,8 +699,7 @@ static int read_group(struct source *src, struct rec_copy *first, const uint8_t 
     }
     src->group[src->ngroup++] = c;
   }
-  sort_ctx = src->rd;
-  qsort(src->group, src->ngroup, sizeof *src->group, rec_copy_cmp);
+  qsort_r(src->group, src->ngroup, sizeof *src->group, rec_copy_cmp, src->rd);
   return 0;
 }
 
@@ -944,34 +816,9 @@ static void sb_json(struct sbuf *b, const json_t *v) {
   free(text);
 }
 
-static bool legacy_match(const struct read *rd, const json_t *item) {
-  const char *attr;
-  json_t *cond;
-  bool any = json_object_size(rd->legacy_filter) == 0;
-  json_object_foreach(rd->legacy_filter, attr, cond) {
-    enum cmp_op op = cmp_from_name(req_str(cond, "ComparisonOperator"));
-    bool ok = cmp_match(op, json_object_get(item, attr), json_object_get(cond, "AttributeValueList"));
-    if (rd->filter_or && ok) return true;
-    if (!rd->filter_or && !ok) return false;
-    any = !rd->filter_or;
-  }
-  return any;
-}
-
 /* The attributes of item that the request asked for (new reference). */
 static json_t *project(const struct read *rd, json_t *item) {
-  if (rd->projection) return expr_project(rd->projection, item);
-  if (rd->atg) {
-    json_t *out = json_object();
-    size_t i;
-    json_t *a;
-    json_array_foreach(rd->atg, i, a) {
-      json_t *v = json_object_get(item, json_string_value(a));
-      if (v) json_object_set(out, json_string_value(a), v);
-    }
-    return out;
-  }
-  return json_incref(item);
+  return rd->projection ? expr_project(rd->projection, item) : json_incref(item);
 }
 
 /* Read one page and write the response body into out. */
@@ -987,8 +834,7 @@ static int read_page(struct read *rd, struct sbuf *out) {
     store_abort(&t);
     return -1;
   }
-  bool need_item = rd->filter || rd->legacy_filter || rd->projection || rd->atg || g->exact ||
-                   rd->fetch;
+  bool need_item = rd->filter || rd->projection || g->exact || rd->fetch;
   struct source src = {.rd = rd, .cur = &c};
   bool count_only = rd->select == SEL_COUNT;
   long long scanned = 0, count = 0;
@@ -1023,7 +869,7 @@ static int read_page(struct read *rd, struct sbuf *out) {
     }
     if (g->exact) {
       const json_t *sv = json_object_get(item, rd->schema.range);
-      if (!sv || !cmp_match(g->exact->op, sv, g->exact->values)) {
+      if (!sv || !key_match(g->exact->op, sv, g->exact->values)) {
         json_decref(item);
         continue; /* outside the key condition: not read */
       }
@@ -1059,14 +905,12 @@ static int read_page(struct read *rd, struct sbuf *out) {
         break;
       }
       keep = frc == 1;
-    } else if (subject && rd->legacy_filter) {
-      keep = legacy_match(rd, subject);
     }
     if (keep) {
       count++;
       if (!count_only) {
         if (count > 1) sb_add(out, ",", 1);
-        if (subject && (rd->projection || rd->atg || full)) {
+        if (subject && (rd->projection || full)) {
           json_t *p = project(rd, subject);
           sb_json(out, p);
           json_decref(p);
@@ -1083,10 +927,11 @@ static int read_page(struct read *rd, struct sbuf *out) {
   store_abort(&t);
   if (rc) return -1;
 
-  char num[64];
+  char num[128];
   snprintf(num, sizeof num, "%s\"Count\":%lld,\"ScannedCount\":%lld", count_only ? "" : "],",
            count, scanned);
   sb_str(out, num);
+  r->trace.items_scanned = (uint64_t)scanned, r->trace.items_returned = (uint64_t)count, r->trace.counts_set = true;
   if (more && last) {
     json_t *item = json_loadb(last, last_len, JSON_ALLOW_NUL, NULL);
     json_t *lek = last_key(rd->tbl, rd->ix, item);
@@ -1120,6 +965,7 @@ static int parse_expressions(struct ddb_request *r, bool query, struct exprs *x)
   json_t *values = param(r, "ExpressionAttributeValues");
   if (expr_check_attribute_maps(names, values, query ? 0 : VALUE_OLDER, &r->err)) return -1;
   struct expr_ctx *ctx = expr_ctx_new(&r->arena, names, values);
+  r->trace.expr_ctx = ctx; /* instrumentation reads diagnostics and templates */
   static const struct {
     const char *param;
     enum expr_kind kind;
@@ -1228,16 +1074,6 @@ static int resolve_fetch(struct ddb_request *r, struct read *rd) {
   }
   bool fetch = rd->select == SEL_ALL || tree_outside_projection(rd, rd->projection) ||
                tree_outside_projection(rd, rd->filter);
-  size_t i;
-  json_t *a;
-  json_array_foreach(rd->atg, i, a) {
-    if (!index_projects(rd->tbl, ix, json_string_value(a), json_string_length(a))) fetch = true;
-  }
-  const char *attr;
-  json_t *cond;
-  json_object_foreach(rd->legacy_filter, attr, cond) {
-    if (!index_projects(rd->tbl, ix, attr, strlen(attr))) fetch = true;
-  }
   rd->fetch = fetch;
   return 0;
 }
@@ -1257,9 +1093,17 @@ static void read_options(struct ddb_request *r, struct read *rd) {
   rd->r = r;
   json_t *limit = param(r, "Limit");
   rd->limit = limit ? json_integer_value(limit) : 0;
-  rd->atg = param(r, "AttributesToGet");
+}
+
+/* The legacy filter and AttributesToGet as expressions, unless the request
+** used the expression parameters (mixing them was refused). */
+static void legacy_trees(struct ddb_request *r, struct read *rd, const json_t *filter) {
   const char *op = req_str(r->in, "ConditionalOperator");
-  rd->filter_or = op && strcmp(op, "OR") == 0;
+  if (!rd->filter && filter && json_object_size(filter)) {
+    rd->filter = legacy_condition_expr(&r->arena, filter, op && strcmp(op, "OR") == 0);
+    rd->legacy_filter = true;
+  }
+  if (!rd->projection) rd->projection = legacy_projection_expr(&r->arena, param(r, "AttributesToGet"));
 }
 
 /*--------------------------------- Query -----------------------------------*/
@@ -1282,7 +1126,7 @@ static int key_conditions(struct ddb_request *r, const struct exprs *x, struct k
     *n = k;
   } else {
     json_t *conds = param(r, "KeyConditions");
-    if (check_conditions(r, conds, 0)) return -1;
+    if (legacy_check_conditions(r, conds, 0)) return -1;
     const char *attr;
     json_t *cond;
     json_object_foreach(conds, attr, cond) {
@@ -1312,7 +1156,7 @@ static int check_start_in_query(struct ddb_request *r, const struct read *rd, co
                       "conditions");
     return 0;
   }
-  if (!cmp_match(rc->op, json_object_get(esk, rd->schema.range), rc->values))
+  if (!key_match(rc->op, json_object_get(esk, rd->schema.range), rc->values))
     return ddb_fail(&r->err, DDB_VALIDATION,
                     "The provided starting key does not match the range key predicate");
   if (!same_hash)
@@ -1327,9 +1171,9 @@ int op_query(struct ddb_request *r, json_t **out) {
   memset(&rd, 0, sizeof rd);
   read_options(r, &rd);
   if (check_expression_params(r, true)) return -1;
-  rd.legacy_filter = param(r, "QueryFilter");
-  if (rd.legacy_filter && check_conditions(r, rd.legacy_filter, 0)) return -1;
-  if (rd.atg && check_attributes_to_get(r, rd.atg)) return -1;
+  json_t *qf = param(r, "QueryFilter"), *atg = param(r, "AttributesToGet");
+  if (qf && legacy_check_conditions(r, qf, 0)) return -1;
+  if (atg && legacy_check_attributes_to_get(r, atg)) return -1;
   json_t *esk = param(r, "ExclusiveStartKey");
   if (esk && check_start_key_values(r, esk, 0)) return -1;
   if (!param(r, "KeyConditions") && !param(r, "KeyConditionExpression"))
@@ -1340,6 +1184,7 @@ int op_query(struct ddb_request *r, json_t **out) {
   if (parse_expressions(r, true, &x)) return -1;
   rd.filter = x.filter;
   rd.projection = x.projection;
+  legacy_trees(r, &rd, qf);
   struct key_cond conds[2];
   int nconds;
   if (key_conditions(r, &x, conds, &nconds)) return -1;
@@ -1362,13 +1207,11 @@ int op_query(struct ddb_request *r, json_t **out) {
   if (esk && (check_start_table_key(r, rd.tbl, esk) || check_start_in_query(r, &rd, esk, hc, rc)))
     return -1;
   if (check_key_paths(r, rd.tbl, rd.projection)) return -1;
-  for (int k = 0; (rd.filter || rd.legacy_filter) && k < 2 && types[k]; k++) {
-    bool uses = rd.filter ? tree_uses(rd.filter, attrs[k], false)
-                          : json_object_get(rd.legacy_filter, attrs[k]) != NULL;
-    if (uses)
+  for (int k = 0; rd.filter && k < 2 && types[k]; k++) {
+    if (tree_uses(rd.filter, attrs[k], false))
       return ddb_fail(&r->err, DDB_VALIDATION,
                       "%s can only contain non-primary key attributes: Primary key attribute: %s",
-                      rd.filter ? "Filter Expression" : "QueryFilter", attrs[k]);
+                      rd.legacy_filter ? "QueryFilter" : "Filter Expression", attrs[k]);
   }
   if (resolve_fetch(r, &rd)) return -1;
   if (check_key_paths(r, rd.tbl, rd.filter)) return -1;
@@ -1409,9 +1252,9 @@ int op_scan(struct ddb_request *r, json_t **out) {
   memset(&rd, 0, sizeof rd);
   read_options(r, &rd);
   if (check_expression_params(r, false)) return -1;
-  if (rd.atg && check_attributes_to_get(r, rd.atg)) return -1;
-  rd.legacy_filter = param(r, "ScanFilter");
-  if (rd.legacy_filter && check_conditions(r, rd.legacy_filter, VALUE_OLDER)) return -1;
+  json_t *sf = param(r, "ScanFilter"), *atg = param(r, "AttributesToGet");
+  if (atg && legacy_check_attributes_to_get(r, atg)) return -1;
+  if (sf && legacy_check_conditions(r, sf, VALUE_OLDER)) return -1;
   json_t *esk = param(r, "ExclusiveStartKey");
   if (esk && check_start_key_values(r, esk, VALUE_OLDER)) return -1;
   json_t *segment = param(r, "Segment"), *total = param(r, "TotalSegments");
@@ -1435,6 +1278,7 @@ int op_scan(struct ddb_request *r, json_t **out) {
   if (parse_expressions(r, false, &x)) return -1;
   rd.filter = x.filter;
   rd.projection = x.projection;
+  legacy_trees(r, &rd, sf);
   if (resolve_select(r, &rd)) return -1;
 
   if (resolve_target(r, &rd)) return -1;
