@@ -380,6 +380,92 @@ static int plan_projection(struct run *u, char **ptext) {
   return 0;
 }
 
+/* The DynamoDB type letter of value node v ('S', 'N', 'B', or '?' for the
+** others) in *type; -1 with r->err set when it does not convert. */
+static int value_type_letter(struct run *u, const struct pql_node *v, char *type, bool *empty) {
+  json_t *av = pql_value(&u->r->arena, u->text, u->len, v, u->params, &u->r->err);
+  if (!av) return -1;
+  *type = scalar_type(av) ? scalar_type(av) : '?';
+  *empty = *type != 'N' && *type != '?' && json_string_length(inner(av)) == 0;
+  json_decref(av);
+  return 0;
+}
+
+/* A key condition of the read's plan: its values must have the key's type. */
+static int check_plan_value(struct run *u, const struct pql_node *v, const char *attr, char want) {
+  char type;
+  bool empty;
+  if (value_type_letter(u, v, &type, &empty)) return -1;
+  if (type != want)
+    return fail(u, "Key attribute's data type should match its data type in table's schema: Key %s", attr);
+  if (empty)
+    return fail(u, "One or more parameter values are not valid. The AttributeValue for a key attribute "
+                   "cannot contain an empty %s value. Key: %s", want == 'S' ? "string" : "binary", attr);
+  return 0;
+}
+
+/* Any other comparison of a key attribute with a value of another type. */
+static int check_filter_types(struct run *u, const struct pql_node *x) {
+  const char *keys[2] = {u->hash, u->range};
+  const char types[2] = {u->hash_type, u->range_type};
+  const char *name;
+  size_t len;
+  bool cmp = (x->kind == PQL_N_BINARY && ((x->op >= POP_EQ && x->op <= POP_GE) || x->op == POP_IN)) ||
+             x->kind == PQL_N_BETWEEN;
+  for (uint32_t side = 0; cmp && side < 2 && side < x->nkids; side++) {
+    if (!attribute(x->kids[side], &name, &len)) continue;
+    for (int k = 0; k < 2; k++) {
+      if (!types[k] || !name_eq(name, len, keys[k])) continue;
+      for (uint32_t i = 0; i < x->nkids; i++) {
+        const struct pql_node *v = x->kids[i];
+        uint32_t nv = v->kind == PQL_N_LIST || v->kind == PQL_N_BAG ? v->nkids : 1;
+        for (uint32_t j = 0; i != side && j < nv; j++) {
+          const struct pql_node *m = nv == 1 && v->kind != PQL_N_LIST && v->kind != PQL_N_BAG ? v : v->kids[j];
+          char type;
+          bool empty;
+          if (!pql_is_value(m) || m->kind == PQL_N_LIST || m->kind == PQL_N_BAG || m->kind == PQL_N_STRUCT)
+            continue;
+          if (value_type_letter(u, m, &type, &empty)) return -1;
+          if (type != types[k])
+            return fail(u, "One or more parameter values were invalid: Condition parameter type does not "
+                           "match schema type");
+        }
+      }
+    }
+  }
+  for (uint32_t i = 0; i < x->nkids; i++)
+    if (check_filter_types(u, x->kids[i])) return -1;
+  return 0;
+}
+
+/* DynamoDB checks the types of a read's key conditions: those of its plan (a
+** partition-key = or IN and a sort-key condition in one AND chain) against
+** the key, every other comparison of a key attribute too; the branches of an
+** OR, each a read of its own, are not checked. */
+static int check_key_types(struct run *u) {
+  const struct pql_node *w = u->s->where;
+  if (!w) return 0;
+  bool top_or = w->kind == PQL_N_BINARY && w->op == POP_OR;
+  if (u->parts && top_or) return 0;
+  if (u->parts) {
+    const struct pql_node *ops[64];
+    uint32_t n = 0;
+    pql_and_operands(w, ops, &n, 64);
+    for (uint32_t k = 0; k < n && k < 64; k++) {
+      const struct pql_node *v = equality_on(ops[k], u->hash), *l = in_on(ops[k], u->hash);
+      if (v && check_plan_value(u, v, u->hash, u->hash_type)) return -1;
+      for (uint32_t i = 0; l && i < l->nkids; i++)
+        if (check_plan_value(u, l->kids[i], u->hash, u->hash_type)) return -1;
+      if (sort_condition(ops[k], u->range)) {
+        const struct pql_node *c = ops[k];
+        for (uint32_t i = 1; i < c->nkids; i++)
+          if (check_plan_value(u, c->kids[i], u->range, u->range_type)) return -1;
+      }
+    }
+  }
+  return check_filter_types(u, w);
+}
+
 /* A SELECT: which partitions, which range, which order. */
 static int plan_select(struct run *u) {
   const struct pql_stmt *s = u->s;
@@ -417,6 +503,7 @@ static int plan_select(struct run *u) {
       return -1;
     }
   }
+  if (check_key_types(u)) return -1;
   for (uint32_t i = 0; i < s->norder; i++) {
     const struct pql_node *x = s->order[i].expr;
     if (!name_eq(x->text, x->tlen, u->hash) && !name_eq(x->text, x->tlen, u->range))
@@ -1172,7 +1259,11 @@ int op_batch_execute_statement(struct ddb_request *r, json_t **out) {
     int rc = reads ? read_key(u, &t, &res, &units, json_is_true(json_object_get(m, "ConsistentRead")))
                    : run_write(u, m, &res, &units, NULL);
     if (rc) {
-      json_array_append_new(responses, batch_error(r));
+      /* An error of the item itself names its table (DynamoDB Local 1.25). */
+      bool item_error = r->err.code == DDB_CONDITIONAL_CHECK_FAILED || r->err.code == DDB_DUPLICATE_ITEM;
+      json_t *entry = batch_error(r);
+      if (item_error) json_object_set_new(entry, "TableName", json_string(u->tbl->name));
+      json_array_append_new(responses, entry);
       result_free(&res);
       continue;
     }
