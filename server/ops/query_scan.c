@@ -1108,12 +1108,27 @@ static void legacy_trees(struct ddb_request *r, struct read *rd, const json_t *f
 
 /*--------------------------------- Query -----------------------------------*/
 
-/* Key conditions from KeyConditions or KeyConditionExpression. */
-static int key_conditions(struct ddb_request *r, const struct exprs *x, struct key_cond *c, int *n) {
+/* The conditions of a KeyConditionExpression (the leaves of its AND tree). */
+static int and_leaves(const struct expr *e) {
+  if (e->op != EXPR_OP_AND) return 1;
+  return and_leaves(e->args[0]) + and_leaves(e->args[1]);
+}
+
+/* Key conditions from KeyConditions or KeyConditionExpression. An expression
+** with more conditions than a key can have is refused once the key schema is
+** known (*too_many gets their number). */
+static int key_conditions(struct ddb_request *r, const struct exprs *x, struct key_cond *c, int *n,
+                          int *too_many) {
   *n = 0;
+  *too_many = 0;
   if (x->key) {
     struct expr_key_cond kc[2];
     int k = expr_key_conditions(x->key, kc, &r->err);
+    if (k < 0 && r->err.msg && strcmp(r->err.msg, "Conditions can be of length 1 or 2 only") == 0) {
+      ddb_err_clear(&r->err);
+      *too_many = and_leaves(x->key);
+      k = 2;
+    }
     if (k < 0) return -1;
     for (int i = 0; i < k; i++) {
       c[i].name = kc[i].name;
@@ -1186,12 +1201,17 @@ int op_query(struct ddb_request *r, json_t **out) {
   rd.projection = x.projection;
   legacy_trees(r, &rd, qf);
   struct key_cond conds[2];
-  int nconds;
-  if (key_conditions(r, &x, conds, &nconds)) return -1;
+  int nconds, too_many;
+  if (key_conditions(r, &x, conds, &nconds, &too_many)) return -1;
   if (resolve_select(r, &rd)) return -1;
 
   if (resolve_target(r, &rd)) return -1;
   const struct schema *s = &rd.schema;
+  if (too_many)
+    return ddb_fail(&r->err, DDB_VALIDATION,
+                    "The number of query conditions (%d) exceeds the number of key attributes "
+                    "defined in the schema (%d)",
+                    too_many, s->range_type ? 2 : 1);
   if (esk && json_object_size(esk) != start_key_size(rd.tbl, rd.ix))
     return ddb_fail(&r->err, DDB_VALIDATION, "The provided starting key is invalid");
   const char *attrs[2] = {s->hash, s->range};

@@ -377,6 +377,8 @@ test('Query and Scan validation errors with DynamoDB texts', async () => {
     [query, { TableName: T }, 'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.'],
     [query, kce('sk = :a', { ':a': N(1) }, { ExpressionAttributeValues: { ':a': N(1) } }), 'Query condition missed key schema element: pk', true],
     [query, kce('pk < :p', {}), 'Query key condition not supported'],
+    [query, kce('pk = :p AND sk > :a AND extra = :b', { ':a': N(1), ':b': N(5) }),
+      'The number of query conditions (3) exceeds the number of key attributes defined in the schema (2)', true],
     [query, kce('pk = :p AND sk = :a', { ':a': S('1') }), 'One or more parameter values were invalid: Condition parameter type does not match schema type'],
     [query, kce('pk = :p', { ':v': N(1) }, { FilterExpression: 'sk > :v' }), 'Filter Expression can only contain non-primary key attributes: Primary key attribute: sk'],
     [query, { TableName: T, KeyConditions: { pk: { ComparisonOperator: 'EQ', AttributeValueList: [S('a')] } }, QueryFilter: { sk: { ComparisonOperator: 'NULL' } } },
