@@ -36,6 +36,7 @@ fuzz=$root/build-fuzz
 stage "build" scripts/build.sh "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 stage "unit tests" ctest --test-dir "$build" --output-on-failure
 stage "end-to-end tests" env DDBWATCH_BIN="$build/ddbwatch" tests/e2e/run.sh
+stage "instrumentation and Koa example" env DDBWATCH_BIN="$build/ddbwatch" tests/instrument/run.sh
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
