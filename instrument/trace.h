@@ -49,7 +49,7 @@ struct inst_found {
 struct inst_partiql {
   const char *statement;   /* the statement as sent */
   const char *template_text; /* literals and ?s written as ?, names and tables kept
-                              (server/partiql/template.c); NULL when it did not parse */
+                              (server/partiql/template.c); NULL when it does not lex */
   const char *verb;        /* "SELECT", "INSERT", "UPDATE", "DELETE", "EXISTS" or NULL */
   const char *table;       /* target table, or NULL */
   const char *index;       /* SELECT ... FROM "t"."index": the index, or NULL */

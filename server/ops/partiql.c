@@ -19,8 +19,10 @@
 ** OR), narrowed by a sort-key condition when there is one, else the whole table
 ** or index; every item read counts against Limit and the 1 MB page whether or
 ** not the WHERE clause keeps it, as in DynamoDB, and NextToken resumes after the
-** last item read. A write runs in its own write transaction (group commit
-** nests it in the loop turn's batch), an ExecuteTransaction in one.
+** last item read. A write goes through the shared single-item write path
+** (items.c: item_write_run) in its own write transaction; an
+** ExecuteTransaction runs all of its writes in one atomic store transaction,
+** honouring the items TransactWriteItems holds (transact.c).
 **
 ** Semantics and texts: the public Parity Suite's captures of real DynamoDB
 ** (tests/tier2/partiql, tests/tier3/error-messages/partiql*), then DynamoDB
@@ -37,6 +39,7 @@
 #include <strings.h>
 
 #include "expr/expr.h"
+#include "items.h"
 #include "ops.h"
 #include "partiql/partiql.h"
 #include "storage/keycodec.h"
@@ -137,7 +140,6 @@ static double read_units(uint64_t bytes, bool consistent) {
   return consistent ? units : units / 2;
 }
 
-static double write_units(uint64_t bytes) { return bytes ? (double)((bytes + 1023) / 1024) : 1.0; }
 
 /*------------------------------ Key analysis --------------------------------*/
 
@@ -579,13 +581,32 @@ static void trace_scan(struct run *u) {
   u->tr->full_scan = !pinned;
 }
 
+/* A write's condition: the WHERE clause's (less the key equalities) and
+** PartiQL's rule for the verb: INSERT needs the item absent, UPDATE and EXISTS
+** need it present, a DELETE of a missing item succeeds whatever the WHERE. */
+static char *write_condition(struct run *u, const struct pql_expr *cond) {
+  struct arena *a = &u->r->arena;
+  const char *pk = pql_name_ref(&u->comp, u->tbl->pk, strlen(u->tbl->pk));
+  if (u->s->verb == PQL_INSERT && !u->exists) return arena_printf(a, "attribute_not_exists(%s)", pk);
+  if (u->s->verb == PQL_DELETE) {
+    if (cond->never) return arena_printf(a, "attribute_not_exists(%s)", pk);
+    return cond->text ? arena_printf(a, "attribute_not_exists(%s) OR (%s)", pk, cond->text) : NULL;
+  }
+  if (cond->never) return arena_printf(a, "attribute_exists(%s) AND attribute_not_exists(%s)", pk, pk);
+  return cond->text ? arena_printf(a, "attribute_exists(%s) AND (%s)", pk, cond->text)
+                    : arena_printf(a, "attribute_exists(%s)", pk);
+}
+
 /* Everything up to execution. On error r->err is set. */
 static int prepare(struct run *u) {
   struct ddb_request *r = u->r;
   struct arena *a = &r->arena;
+  if (u->tr) { /* the template also for a statement that does not parse */
+    struct pql_parsed raw = {.text = u->text, .len = u->len};
+    u->tr->template_text = pql_template(a, &raw);
+  }
   if (pql_parse(a, u->text, u->len, &u->p, &r->err)) return -1;
   if (u->tr) {
-    u->tr->template_text = pql_template(a, &u->p);
     u->tr->verb = pql_verb_name(&u->p);
     u->tr->literals = u->p.literals;
     u->tr->parameters = u->p.nparams > 0;
@@ -648,8 +669,10 @@ static int prepare(struct run *u) {
     if (s->verb == PQL_UPDATE && pql_compile_update(&u->comp, s, &upd, &r->err)) return -1;
     break;
   }
-  u->never = cond.never;
-  if (parse_expr(u, EXPR_CONDITION, cond.text, &u->cond)) return -1;
+  const char *ctext = cond.text;
+  if (s->verb == PQL_SELECT && !u->exists) u->never = cond.never;
+  else ctext = write_condition(u, &cond);
+  if (parse_expr(u, EXPR_CONDITION, ctext, &u->cond)) return -1;
   if (parse_expr(u, EXPR_UPDATE, upd.text, &u->update)) return -1;
   if (parse_expr(u, EXPR_PROJECTION, ptext, &u->proj)) return -1;
   if (u->update) {
@@ -937,102 +960,49 @@ static int select_page(struct run *u, json_t **out) {
 
 /*-------------------------------- Writes ------------------------------------*/
 
+/* A write runs through the shared single-item write path (items.c:
+** item_write_run), which refuses items a transaction holds, evaluates the
+** condition, applies, checks the result and keeps the indexes. PartiQL's own
+** rules are folded into the condition that prepare() composed: INSERT needs
+** the item absent (else DuplicateItemException), UPDATE and EXISTS need it
+** present, and a DELETE of a missing item succeeds whatever the WHERE says. */
+
 enum outcome { OUT_OK, OUT_CCF, OUT_DUP };
 
-/* The result of a write or an item read. */
-struct result {
-  enum outcome outcome;
-  json_t *old, *new_item;   /* owned */
-  uint32_t old_size, new_size;
-  bool found;
-};
-
-static void result_free(struct result *res) {
-  json_decref(res->old);
-  json_decref(res->new_item);
-  memset(res, 0, sizeof *res);
-}
-
-/* Check and (apply) one write inside t: the outcome in res, or -1 on an error
-** (r->err set). With apply false only the checks run. */
-static int write_one(struct run *u, struct store_txn *t, bool apply, struct result *res) {
-  struct ddb_request *r = u->r;
-  uint8_t key[KEYCODEC_MAX];
-  size_t klen = items_key(u->tbl, u->key, key);
-  struct item_rec rec;
-  int g = items_get(t, u->tbl, key, klen, &rec, &r->err);
-  if (g < 0) return -1;
-  memset(res, 0, sizeof *res);
-  if (g == 0) {
-    res->old = parse_item(&rec);
-    res->old_size = rec.size;
-    res->found = true;
-    if (!res->old) return ddb_fail(&r->err, DDB_INTERNAL, "damaged item record");
-  }
-  if (u->exists) { /* ConditionCheck */
-    int h = res->found ? holds(u, res->old) : 0;
-    if (h < 0) return -1;
-    res->outcome = h ? OUT_OK : OUT_CCF;
-    return 0;
+static void write_setup(struct run *u, struct item_write *w, bool in_transaction) {
+  memset(w, 0, sizeof *w);
+  w->tbl = u->tbl;
+  w->cond = u->cond;
+  w->in_transaction = in_transaction;
+  if (u->exists) {
+    w->kind = ITEM_CHECK;
+    w->item = u->key;
+    return;
   }
   switch (u->s->verb) {
-  case PQL_INSERT: {
-    if (res->found) {
-      res->outcome = OUT_DUP;
-      return 0;
-    }
-    res->new_size = (uint32_t)value_item_size(u->item);
-    if (!apply) return 0;
-    char *json = json_dumps(u->item, JSON_COMPACT);
-    int rc = items_put(t, u->tbl, key, klen, json, strlen(json), res->new_size, &r->err);
-    free(json);
-    res->new_item = json_incref(u->item);
-    return rc;
+  case PQL_INSERT: w->kind = ITEM_PUT, w->item = u->item; break;
+  case PQL_UPDATE: w->kind = ITEM_UPDATE, w->item = u->key, w->update = u->update; break;
+  default: w->kind = ITEM_DELETE, w->item = u->key; break;
   }
-  case PQL_UPDATE: {
-    int h = res->found ? holds(u, res->old) : 0;
-    if (h < 0) return -1;
-    if (!h) {
-      res->outcome = OUT_CCF;
-      return 0;
-    }
-    json_t *updated;
-    if (expr_apply_update(u->update, res->old, &updated, &r->err)) return -1;
-    res->new_item = updated;
-    size_t size = value_item_size(updated);
-    if (size > VALUE_MAX_ITEM_SIZE)
-      return fail(u, "Item size to update has exceeded the maximum allowed size");
-    res->new_size = (uint32_t)size;
-    if (!apply) return 0;
-    char *json = json_dumps(updated, JSON_COMPACT);
-    int rc = items_put(t, u->tbl, key, klen, json, strlen(json), (uint32_t)size, &r->err);
-    free(json);
-    return rc;
-  }
-  case PQL_DELETE: {
-    if (!res->found) return 0; /* DynamoDB: a no-op, whatever the condition */
-    int h = holds(u, res->old);
-    if (h < 0) return -1;
-    if (!h) {
-      res->outcome = OUT_CCF;
-      return 0;
-    }
-    if (!apply) return 0;
-    return items_delete(t, u->tbl, key, klen, &r->err) < 0 ? -1 : 0;
-  }
-  default:
-    return 0;
-  }
+}
+
+/* Run w in t: the outcome, or -1 with e set. */
+static int write_run(struct run *u, struct store_txn *t, struct item_write *w, enum outcome *out,
+                     struct ddb_err *e) {
+  int rc = item_write_run(t, w, e);
+  if (rc < 0) return -1;
+  *out = rc == ITEM_CONDITION_FAILED ? (w->kind == ITEM_PUT && !u->exists ? OUT_DUP : OUT_CCF) : OUT_OK;
+  return 0;
 }
 
 /* The item a RETURNING clause gives (new reference) or NULL for none. */
-static json_t *returning(struct run *u, const struct result *res) {
+static json_t *returning(struct run *u, const struct item_write *w) {
   switch (u->s->returning) {
-  case PQL_RET_ALL_OLD: return res->old ? json_incref(res->old) : NULL;
-  case PQL_RET_ALL_NEW: return res->new_item ? json_incref(res->new_item) : NULL;
+  case PQL_RET_ALL_OLD: return w->old_item ? json_incref(w->old_item) : NULL;
+  case PQL_RET_ALL_NEW: return w->new_item ? json_incref(w->new_item) : NULL;
   case PQL_RET_MODIFIED_OLD:
   case PQL_RET_MODIFIED_NEW: {
-    const json_t *from = u->s->returning == PQL_RET_MODIFIED_OLD ? res->old : res->new_item;
+    const json_t *from = u->s->returning == PQL_RET_MODIFIED_OLD ? w->old_item : w->new_item;
     if (!from || !u->update) return NULL;
     json_t *m = expr_update_returned(u->update, from);
     if (json_object_size(m) == 0) {
@@ -1051,61 +1021,51 @@ static bool wants_old_on_failure(const json_t *obj) {
   return v && strcmp(v, "ALL_OLD") == 0;
 }
 
-/* Capacity a write is billed. */
-static double write_cost(const struct run *u, const struct result *res) {
-  uint64_t size = res->new_size > res->old_size ? res->new_size : res->old_size;
-  (void)u;
-  return write_units(size);
+/* Capacity a write is billed: the larger of the old and new item, 1 KB units. */
+static double write_cost(const struct item_write *w) {
+  return item_write_units(w->old_size > w->new_size ? w->old_size : w->new_size);
 }
 
-/* Run one write statement alone (ExecuteStatement, a batch member). */
-static int run_write(struct run *u, const json_t *member, struct result *res, double *units,
-                     struct store_txn *t_out) {
+/* Run one write statement alone (ExecuteStatement, a batch member) in its own
+** transaction, returned in *t for its index write units. */
+static int run_write(struct run *u, const json_t *member, struct item_write *w, struct store_txn *t) {
   struct ddb_request *r = u->r;
-  struct store_txn t;
-  if (store_begin(r->srv->store, true, &t, &r->err)) return -1;
-  int rc = write_one(u, &t, true, res);
-  if (rc == 0 && res->outcome != OUT_OK) {
-    store_abort(&t);
-    if (res->outcome == OUT_DUP) return ddb_fail(&r->err, DDB_DUPLICATE_ITEM, MSG_DUP);
+  if (store_begin(r->srv->store, true, t, &r->err)) return -1;
+  write_setup(u, w, false);
+  enum outcome out;
+  int rc = write_run(u, t, w, &out, &r->err);
+  if (rc == 0 && out != OUT_OK) {
+    store_abort(t);
+    if (out == OUT_DUP) return ddb_fail(&r->err, DDB_DUPLICATE_ITEM, MSG_DUP);
     ddb_fail(&r->err, DDB_CONDITIONAL_CHECK_FAILED, MSG_CCF);
-    if (res->old && wants_old_on_failure(member))
-      r->err.extra = json_pack("{sO}", "Item", res->old);
+    if (w->old_item && wants_old_on_failure(member))
+      r->err.extra = json_pack("{sO}", "Item", w->old_item);
     return -1;
   }
-  if (rc || store_commit(&t, &r->err)) {
-    store_abort(&t);
+  if (rc || store_commit(t, &r->err)) {
+    store_abort(t);
     return -1;
   }
-  *units = write_cost(u, res);
-  if (t_out) *t_out = t;
   return 0;
 }
 
-/* Read the item at u->key (batch / transaction reads): res->old. */
-static int read_key(struct run *u, struct store_txn *t, struct result *res, double *units,
-                    bool consistent) {
+/* Read the item at u->key (batch and transaction reads): *item is the item
+** through the WHERE clause and the select list (new reference) or NULL. */
+static int read_key(struct run *u, struct store_txn *t, json_t **item, double *units, bool consistent) {
   uint8_t key[KEYCODEC_MAX];
   size_t klen = items_key(u->tbl, u->key, key);
   struct item_rec rec;
-  memset(res, 0, sizeof *res);
+  *item = NULL;
   int g = items_get(t, u->tbl, key, klen, &rec, &u->r->err);
   if (g < 0) return -1;
   *units = read_units(g == 0 ? rec.size : 0, consistent);
   if (g == 1) return 0;
-  json_t *item = parse_item(&rec);
-  if (!item) return ddb_fail(&u->r->err, DDB_INTERNAL, "damaged item record");
-  int h = holds(u, item);
-  if (h < 0) {
-    json_decref(item);
-    return -1;
-  }
-  if (h) {
-    res->old = project(u, item);
-    res->found = true;
-  }
-  json_decref(item);
-  return 0;
+  json_t *stored = parse_item(&rec);
+  if (!stored) return ddb_fail(&u->r->err, DDB_INTERNAL, "damaged item record");
+  int h = holds(u, stored);
+  if (h > 0) *item = project(u, stored);
+  json_decref(stored);
+  return h < 0 ? -1 : 0;
 }
 
 /*------------------------------- Tracing ------------------------------------*/
@@ -1139,21 +1099,20 @@ int op_execute_statement(struct ddb_request *r, json_t **out) {
   if (u.params && pql_check_parameters(u.params, &r->err)) return -1;
   if (prepare(&u)) return -1;
   if (u.s->verb == PQL_SELECT) return select_page(&u, out);
-  struct result res;
-  double units = 0;
+  struct item_write w;
   struct store_txn t;
-  if (run_write(&u, r->in, &res, &units, &t)) {
-    result_free(&res);
+  if (run_write(&u, r->in, &w, &t)) {
+    item_write_clear(&w);
     return -1;
   }
   *out = json_object();
   json_t *items = json_array();
-  json_t *row = returning(&u, &res);
+  json_t *row = returning(&u, &w);
   if (row) json_array_append_new(items, row);
   json_object_set_new(*out, "Items", items);
-  json_t *cc = consumed_capacity_detail(r, u.tbl, units, NULL, 0, &t);
+  json_t *cc = consumed_capacity_detail(r, u.tbl, write_cost(&w), NULL, 0, &t);
   if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
-  result_free(&res);
+  item_write_clear(&w);
   return 0;
 }
 
@@ -1253,26 +1212,34 @@ int op_batch_execute_statement(struct ddb_request *r, json_t **out) {
       json_array_append(responses, errors[i]);
       continue;
     }
-    struct result res;
-    double units = 0;
     const json_t *m = json_array_get(members, i);
-    int rc = reads ? read_key(u, &t, &res, &units, json_is_true(json_object_get(m, "ConsistentRead")))
-                   : run_write(u, m, &res, &units, NULL);
+    json_t *row = NULL;
+    double units = 0;
+    int rc;
+    if (reads) {
+      rc = read_key(u, &t, &row, &units, json_is_true(json_object_get(m, "ConsistentRead")));
+    } else {
+      struct item_write w;
+      struct store_txn wt;
+      rc = run_write(u, m, &w, &wt);
+      if (rc == 0) {
+        row = returning(u, &w);
+        units = write_cost(&w);
+      }
+      item_write_clear(&w);
+    }
     if (rc) {
       /* An error of the item itself names its table (DynamoDB Local 1.25). */
       bool item_error = r->err.code == DDB_CONDITIONAL_CHECK_FAILED || r->err.code == DDB_DUPLICATE_ITEM;
       json_t *entry = batch_error(r);
       if (item_error) json_object_set_new(entry, "TableName", json_string(u->tbl->name));
       json_array_append_new(responses, entry);
-      result_free(&res);
       continue;
     }
     json_t *entry = json_pack("{ss}", "TableName", u->tbl->name);
-    json_t *row = reads ? (res.old ? json_incref(res.old) : NULL) : returning(u, &res);
     if (row) json_object_set_new(entry, "Item", row);
     json_array_append_new(responses, entry);
     add_capacity(r, caps, u->tbl, units);
-    result_free(&res);
   }
   if (have_txn) store_abort(&t);
   *out = json_pack("{so}", "Responses", responses);
@@ -1291,6 +1258,97 @@ static int txn_member_error(struct ddb_request *r, size_t i) {
   free(r->err.msg);
   r->err.msg = msg;
   return -1;
+}
+
+/* The reads of a transaction: one consistent snapshot, one entry each. */
+static int txn_reads(struct ddb_request *r, struct run *runs, size_t n, json_t *responses, json_t *caps) {
+  struct store_txn t;
+  if (store_begin(r->srv->store, false, &t, &r->err)) return -1;
+  for (size_t i = 0; i < n; i++) {
+    json_t *item;
+    double units = 0;
+    if (read_key(&runs[i], &t, &item, &units, true)) {
+      store_abort(&t);
+      return -1;
+    }
+    json_array_append_new(responses, item ? json_pack("{so}", "Item", item) : json_object());
+    add_capacity(r, caps, runs[i].tbl, 2 * units);
+  }
+  store_abort(&t);
+  return 0;
+}
+
+/* The writes of a transaction, all or nothing in one atomic store
+** transaction: every statement is run so that each gets its cancellation
+** reason (None, ConditionalCheckFailed, DuplicateItem's ValidationError,
+** TransactionConflict for an item another transaction holds, ValidationError
+** for what the write refuses); any reason but None rolls everything back. */
+static int txn_writes(struct ddb_request *r, struct run *runs, const json_t *members, size_t n,
+                      json_t *caps) {
+  struct store_txn t;
+  if (store_begin_atomic(r->srv->store, &t, &r->err)) return -1;
+  struct item_write *ws = arena_alloc(&r->arena, n * sizeof *ws);
+  json_t *reasons = json_array();
+  bool cancelled = false;
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    struct run *u = &runs[i];
+    write_setup(u, &ws[i], true);
+    uint8_t key[KEYCODEC_MAX];
+    size_t klen = items_key(u->tbl, u->key, key);
+    json_t *reason;
+    struct ddb_err e = {0};
+    enum outcome out = OUT_OK;
+    if (transact_item_locked(&t, u->tbl, key, klen)) {
+      reason = json_pack("{ss ss}", "Code", "TransactionConflict", "Message", "Transaction is ongoing for the item");
+    } else if (write_run(u, &t, &ws[i], &out, &e)) {
+      if (e.code != DDB_VALIDATION) {
+        ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
+        rc = -1;
+        reason = NULL;
+      } else {
+        reason = json_pack("{ss ss}", "Code", "ValidationError", "Message", e.msg ? e.msg : "");
+      }
+    } else if (out == OUT_CCF) {
+      reason = json_pack("{ss ss}", "Code", "ConditionalCheckFailed", "Message", u->exists ? MSG_CCF "." : MSG_CCF);
+      if (ws[i].old_item && wants_old_on_failure(json_array_get(members, i)))
+        json_object_set(reason, "Item", ws[i].old_item);
+    } else if (out == OUT_DUP) {
+      /* DynamoDB Local 1.25's code for it; real DynamoDB's is not recorded. */
+      reason = json_pack("{ss ss}", "Code", "ValidationError", "Message", MSG_DUP);
+    } else {
+      reason = json_pack("{ss}", "Code", "None");
+    }
+    ddb_err_clear(&e);
+    if (reason) {
+      if (strcmp(json_string_value(json_object_get(reason, "Code")), "None") != 0) cancelled = true;
+      json_array_append_new(reasons, reason);
+    }
+  }
+  if (rc || cancelled) {
+    store_abort(&t);
+  } else if (store_commit(&t, &r->err)) {
+    store_abort(&t);
+    rc = -1;
+  }
+  for (size_t i = 0; i < n && !rc && !cancelled; i++)
+    add_capacity(r, caps, runs[i].tbl,
+                 2 * (runs[i].exists ? read_units(ws[i].old_size, true) : write_cost(&ws[i])));
+  for (size_t i = 0; i < n; i++) item_write_clear(&ws[i]);
+  if (!rc && cancelled) {
+    char *codes = arena_strdup(&r->arena, "");
+    size_t i;
+    json_t *x;
+    json_array_foreach(reasons, i, x) {
+      codes = arena_printf(&r->arena, "%s%s%s", codes, i ? ", " : "", json_string_value(json_object_get(x, "Code")));
+    }
+    ddb_fail(&r->err, DDB_TRANSACTION_CANCELED,
+             "Transaction cancelled, please refer cancellation reasons for specific reasons [%s]", codes);
+    r->err.extra = json_pack("{so}", "CancellationReasons", reasons);
+    return -1;
+  }
+  json_decref(reasons);
+  return rc;
 }
 
 int op_execute_transaction(struct ddb_request *r, json_t **out) {
@@ -1321,96 +1379,11 @@ int op_execute_transaction(struct ddb_request *r, json_t **out) {
         return ddb_fail(&r->err, DDB_VALIDATION, "Transaction request cannot include multiple operations on one item");
   json_t *caps = json_array();
   json_t *responses = json_array();
-  struct store_txn t;
-  if (store_begin(r->srv->store, writes, &t, &r->err)) {
+  int rc = reads ? txn_reads(r, runs, n, responses, caps) : txn_writes(r, runs, members, n, caps);
+  if (rc) {
     json_decref(caps);
     json_decref(responses);
     return -1;
-  }
-  if (reads) {
-    for (size_t i = 0; i < n; i++) {
-      struct result res;
-      double units = 0;
-      if (read_key(&runs[i], &t, &res, &units, true)) {
-        store_abort(&t);
-        json_decref(caps);
-        json_decref(responses);
-        result_free(&res);
-        return -1;
-      }
-      json_array_append_new(responses, res.old ? json_pack("{sO}", "Item", res.old) : json_object());
-      add_capacity(r, caps, runs[i].tbl, units * 2);
-      result_free(&res);
-    }
-    store_abort(&t);
-  } else {
-    /* Check every statement first; apply only when all pass. */
-    json_t *reasons = json_array();
-    bool cancelled = false;
-    struct result *results = arena_alloc(&r->arena, n * sizeof *results);
-    for (size_t i = 0; i < n; i++) {
-      if (write_one(&runs[i], &t, false, &results[i])) {
-        store_abort(&t);
-        for (size_t k = 0; k <= i; k++) result_free(&results[k]);
-        json_decref(reasons);
-        json_decref(caps);
-        json_decref(responses);
-        return -1;
-      }
-      json_t *reason;
-      switch (results[i].outcome) {
-      case OUT_CCF:
-        reason = json_pack("{ss ss}", "Code", "ConditionalCheckFailed", "Message",
-                           runs[i].exists ? MSG_CCF "." : MSG_CCF);
-        if (results[i].old && wants_old_on_failure(json_array_get(members, i)))
-          json_object_set(reason, "Item", results[i].old);
-        cancelled = true;
-        break;
-      case OUT_DUP:
-        /* DynamoDB Local 1.25's code for it; real DynamoDB's is not recorded. */
-        reason = json_pack("{ss ss}", "Code", "ValidationError", "Message", MSG_DUP);
-        cancelled = true;
-        break;
-      default:
-        reason = json_pack("{ss}", "Code", "None");
-        break;
-      }
-      json_array_append_new(reasons, reason);
-    }
-    int rc = 0;
-    if (cancelled) {
-      store_abort(&t);
-      char *codes = arena_strdup(&r->arena, "");
-      size_t i;
-      json_t *x;
-      json_array_foreach(reasons, i, x) {
-        codes = arena_printf(&r->arena, "%s%s%s", codes, i ? ", " : "",
-                             json_string_value(json_object_get(x, "Code")));
-      }
-      ddb_fail(&r->err, DDB_TRANSACTION_CANCELED,
-               "Transaction cancelled, please refer cancellation reasons for specific reasons [%s]", codes);
-      r->err.extra = json_pack("{so}", "CancellationReasons", reasons);
-      rc = -1;
-    } else {
-      json_decref(reasons);
-      for (size_t i = 0; i < n && !rc; i++) {
-        if (runs[i].exists) continue;
-        result_free(&results[i]);
-        rc = write_one(&runs[i], &t, true, &results[i]);
-      }
-      if (rc || store_commit(&t, &r->err)) {
-        store_abort(&t);
-        rc = -1;
-      }
-      for (size_t i = 0; i < n && !rc; i++)
-        add_capacity(r, caps, runs[i].tbl, 2 * (runs[i].exists ? read_units(results[i].old_size, true) : write_cost(&runs[i], &results[i])));
-    }
-    for (size_t i = 0; i < n; i++) result_free(&results[i]);
-    if (rc) {
-      json_decref(caps);
-      json_decref(responses);
-      return -1;
-    }
   }
   *out = json_pack("{so}", "Responses", responses);
   if (json_array_size(caps)) json_object_set_new(*out, "ConsumedCapacity", caps);

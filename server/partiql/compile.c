@@ -58,8 +58,7 @@ void pql_compiler_init(struct pql_compiler *c, struct arena *a, const char *text
   c->values = arena_link_json(a, json_object());
 }
 
-/* The placeholder of attribute name s (one per distinct name). */
-static const char *name_ref(struct pql_compiler *c, const char *s, size_t n) {
+const char *pql_name_ref(struct pql_compiler *c, const char *s, size_t n) {
   const char *k;
   json_t *v;
   json_object_foreach(c->names, k, v) {
@@ -132,7 +131,7 @@ char *pql_compile_path(struct pql_compiler *c, const struct pql_node *path, char
     cfail(e, "Path component cannot be an empty string");
     return NULL;
   }
-  char *text = arena_strdup(c->a, name_ref(c, root->text, root->tlen));
+  char *text = arena_strdup(c->a, pql_name_ref(c, root->text, root->tlen));
   char *name = arena_strndup(c->a, root->text, root->tlen);
   uint32_t nsteps = path->kind == PQL_N_PATH ? path->nkids : 1;
   for (uint32_t i = 1; i < nsteps; i++) {
@@ -146,7 +145,7 @@ char *pql_compile_path(struct pql_compiler *c, const struct pql_node *path, char
         cfail(e, "Path component cannot be an empty string");
         return NULL;
       }
-      text = arena_printf(c->a, "%s.%s", text, name_ref(c, s->text, s->tlen));
+      text = arena_printf(c->a, "%s.%s", text, pql_name_ref(c, s->text, s->tlen));
       name = arena_strndup(c->a, s->text, s->tlen);
       continue;
     }
@@ -160,7 +159,7 @@ char *pql_compile_path(struct pql_compiler *c, const struct pql_node *path, char
         cfail(e, "Path component cannot be an empty string");
         return NULL;
       }
-      text = arena_printf(c->a, "%s.%s", text, name_ref(c, x->text, x->tlen));
+      text = arena_printf(c->a, "%s.%s", text, pql_name_ref(c, x->text, x->tlen));
       name = arena_strndup(c->a, x->text, x->tlen);
       continue;
     }

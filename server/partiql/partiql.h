@@ -225,7 +225,8 @@ char *pql_position(struct arena *a, const char *text, size_t text_len, uint32_t 
 ** "EXISTS" (for EXISTS(SELECT ...)), or NULL when the root is none of these. */
 const char *pql_verb_name(const struct pql_parsed *p);
 
-/* The statement's template: keywords in upper case, identifiers and names as
+/* The statement's template (p needs only text and len: a statement that does
+** not parse has one too; NULL when it does not lex): keywords in upper case, identifiers and names as
 ** written (quoted ones quoted), every literal and every ? written as ?, and a
 ** list or bag of values as [?] / <<?>>, so that the same code path sends the
 ** same template whatever values it splices in or binds (arena). */
@@ -277,6 +278,10 @@ struct pql_compiler {
 
 void pql_compiler_init(struct pql_compiler *c, struct arena *a, const char *text, size_t len,
                        const json_t *params);
+
+/* The #placeholder of attribute name s (n bytes) in c's names, one per
+** distinct name (arena). */
+const char *pql_name_ref(struct pql_compiler *c, const char *s, size_t n);
 
 /* A condition (WHERE or a part of it) as a ConditionExpression. With
 ** skip (may be NULL), the top-level AND operands for which skip returns true
