@@ -85,6 +85,23 @@ static int check_index_name(struct ddb_request *r, json_t *seen, const char *nam
   return 0;
 }
 
+/* DynamoDB's default quota: 40,000 read and 40,000 write units per table
+** (LimitExceededException, text from probes of real DynamoDB). */
+#define TABLE_MAX_UNITS 40000
+
+static int check_throughput_limits(struct ddb_request *r, const json_t *pt) {
+  static const char *const units[] = {"ReadCapacityUnits", "WriteCapacityUnits"};
+  for (int k = 0; pt && k < 2; k++) {
+    json_int_t v = json_integer_value(json_object_get(pt, units[k]));
+    if (v > TABLE_MAX_UNITS)
+      return ddb_fail(&r->err, DDB_LIMIT_EXCEEDED,
+                      "The requested %s, %lld, is above the per table maximum for the account in "
+                      "%s. Per table maximum: %d.",
+                      units[k], (long long)v, req_region(r), TABLE_MAX_UNITS);
+  }
+  return 0;
+}
+
 static int check_create_table(struct ddb_request *r, const json_t *in) {
   const char *billing = req_str(in, "BillingMode");
   const json_t *pt = json_object_get(in, "ProvisionedThroughput");
@@ -110,6 +127,16 @@ static int check_create_table(struct ddb_request *r, const json_t *in) {
   }
   const json_t *defs = json_object_get(in, "AttributeDefinitions");
   const json_t *ks = json_object_get(in, "KeySchema");
+  size_t i, j;
+  json_t *a, *b;
+  json_array_foreach(defs, i, a) {
+    json_array_foreach(defs, j, b) {
+      if (j >= i) break;
+      const char *an = req_str(a, "AttributeName"), *bn = req_str(b, "AttributeName");
+      if (an && bn && strcmp(an, bn) == 0)
+        return ddb_fail(&r->err, DDB_VALIDATION, "Attribute Name is duplicated: %s", an);
+    }
+  }
   if (json_array_size(ks) > json_array_size(defs))
     return ddb_fail(&r->err, DDB_VALIDATION, "Invalid KeySchema: Some index key attribute have no definition");
   if (check_key_schema(r, ks, defs)) return -1;
@@ -121,7 +148,6 @@ static int check_create_table(struct ddb_request *r, const json_t *in) {
                     PREFIX_INVALID "Number of attributes in KeySchema does not exactly match "
                                    "number of attributes defined in AttributeDefinitions");
   json_t *seen = arena_link_json(&r->arena, json_object());
-  size_t i;
   json_t *ix;
   if (lsis) {
     const char *table_hash = req_str(json_array_get(ks, 0), "AttributeName");
@@ -172,7 +198,7 @@ static int check_create_table(struct ddb_request *r, const json_t *in) {
       return ddb_fail(&r->err, DDB_VALIDATION,
                       PREFIX_INVALID "GlobalSecondaryIndex count exceeds the per-table limit of 20");
   }
-  return 0;
+  return check_throughput_limits(r, on_demand ? NULL : pt);
 }
 
 /* A random version-4 UUID (DynamoDB's TableId). */
@@ -292,8 +318,25 @@ int op_create_table(struct ddb_request *r, json_t **out) {
     json_decref(d);
     return -1;
   }
+  /* CreateTable's own answer carries only BillingMode; the time of the switch
+  ** to on-demand appears from DescribeTable on (probes of real DynamoDB). */
+  json_object_del(json_object_get(d, "BillingModeSummary"), "LastUpdateToPayPerRequestDateTime");
   *out = json_pack("{so}", "TableDescription", d);
   return 0;
+}
+
+/* WarmThroughput, as DescribeTable reports it: DynamoDB's on-demand baseline
+** of 12,000 reads and 4,000 writes per second, or the provisioned units. */
+static json_t *warm_throughput(const struct table *tbl) {
+  const json_t *bms = json_object_get(tbl->desc, "BillingModeSummary");
+  const char *mode = req_str(bms, "BillingMode");
+  json_int_t rd = 12000, wr = 4000;
+  if (!mode || strcmp(mode, "PAY_PER_REQUEST") != 0) {
+    const json_t *pt = json_object_get(tbl->desc, "ProvisionedThroughput");
+    rd = json_integer_value(json_object_get(pt, "ReadCapacityUnits"));
+    wr = json_integer_value(json_object_get(pt, "WriteCapacityUnits"));
+  }
+  return json_pack("{sI sI ss}", "ReadUnitsPerSecond", rd, "WriteUnitsPerSecond", wr, "Status", "ACTIVE");
 }
 
 /* The table named in the request, or -1 with DescribeTable's not-found text. */
@@ -313,6 +356,7 @@ int op_describe_table(struct ddb_request *r, json_t **out) {
   if (store_begin(r->srv->store, false, &t, &r->err)) return -1;
   json_t *d = describe(r, &t, tbl, "ACTIVE");
   store_abort(&t);
+  json_object_set_new(d, "WarmThroughput", warm_throughput(tbl));
   *out = json_pack("{so}", "Table", d);
   return 0;
 }
