@@ -44,6 +44,50 @@ char *expr__av_brief(struct arena *a, const json_t *av) {
   return out;
 }
 
+/* java.lang.String.hashCode over the UTF-16 code units of s[0..len). */
+uint32_t expr__java_hash(const char *s, size_t len) {
+  const unsigned char *z = (const unsigned char *)s, *end = z + len;
+  uint32_t h = 0;
+  while (z < end) {
+    uint32_t cp;
+    size_t n = 1, avail = (size_t)(end - z);
+    if (z[0] < 0x80) {
+      cp = z[0];
+    } else if ((z[0] & 0xE0) == 0xC0 && avail >= 2 && (z[1] & 0xC0) == 0x80) {
+      cp = (z[0] & 0x1Fu) << 6 | (z[1] & 0x3Fu);
+      n = 2;
+    } else if ((z[0] & 0xF0) == 0xE0 && avail >= 3 && (z[1] & 0xC0) == 0x80 && (z[2] & 0xC0) == 0x80) {
+      cp = (z[0] & 0x0Fu) << 12 | (z[1] & 0x3Fu) << 6 | (z[2] & 0x3Fu);
+      n = 3;
+    } else if ((z[0] & 0xF8) == 0xF0 && avail >= 4 && (z[1] & 0xC0) == 0x80 && (z[2] & 0xC0) == 0x80 &&
+               (z[3] & 0xC0) == 0x80) {
+      cp = (z[0] & 0x07u) << 18 | (z[1] & 0x3Fu) << 12 | (z[2] & 0x3Fu) << 6 | (z[3] & 0x3Fu);
+      n = 4;
+    } else {
+      cp = z[0];
+    }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      h = 31 * h + (0xD800 + (cp >> 10));
+      h = 31 * h + (0xDC00 + (cp & 0x3FF));
+    } else {
+      h = 31 * h + cp;
+    }
+    z += n;
+  }
+  return h;
+}
+
+/* The bucket of a key in a java.util.HashMap of capacity cap (a power of 2). */
+uint32_t expr__java_bucket(uint32_t hash, uint32_t cap) { return (hash ^ (hash >> 16)) & (cap - 1); }
+
+/* The capacity of a HashMap that received n keys one by one. */
+uint32_t expr__java_capacity(size_t n) {
+  uint32_t cap = 16;
+  while ((double)n > 0.75 * cap) cap *= 2;
+  return cap;
+}
+
 static int cmp_bytes(const unsigned char *x, size_t xn, const unsigned char *y, size_t yn) {
   size_t n = xn < yn ? xn : yn;
   int c = n ? memcmp(x, y, n) : 0;

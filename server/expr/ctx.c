@@ -149,35 +149,6 @@ int expr_parse(struct expr_ctx *c, enum expr_kind kind, const char *text, size_t
 
 /*---------------------------- Unused keys ----------------------------------*/
 
-/* java.lang.String.hashCode over UTF-16 code units. */
-static uint32_t java_hash(const char *s) {
-  const unsigned char *z = (const unsigned char *)s;
-  uint32_t h = 0;
-  while (*z) {
-    uint32_t cp;
-    size_t n;
-    if (z[0] < 0x80) { cp = z[0]; n = 1; }
-    else if ((z[0] & 0xE0) == 0xC0 && (z[1] & 0xC0) == 0x80) { cp = (z[0] & 0x1Fu) << 6 | (z[1] & 0x3Fu); n = 2; }
-    else if ((z[0] & 0xF0) == 0xE0 && (z[1] & 0xC0) == 0x80 && (z[2] & 0xC0) == 0x80) {
-      cp = (z[0] & 0x0Fu) << 12 | (z[1] & 0x3Fu) << 6 | (z[2] & 0x3Fu);
-      n = 3;
-    } else if ((z[0] & 0xF8) == 0xF0 && (z[1] & 0xC0) == 0x80 && (z[2] & 0xC0) == 0x80 &&
-               (z[3] & 0xC0) == 0x80) {
-      cp = (z[0] & 0x07u) << 18 | (z[1] & 0x3Fu) << 12 | (z[2] & 0x3Fu) << 6 | (z[3] & 0x3Fu);
-      n = 4;
-    } else { cp = z[0]; n = 1; }
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      h = 31 * h + (0xD800 + (cp >> 10));
-      h = 31 * h + (0xDC00 + (cp & 0x3FF));
-    } else {
-      h = 31 * h + cp;
-    }
-    z += n;
-  }
-  return h;
-}
-
 struct unused_ent {
   const char *key;
   uint32_t bucket, order;
@@ -201,9 +172,9 @@ static char *unused_list(struct arena *a, const struct expr_key *keys, size_t n)
   size_t j = 0, total = 0;
   for (size_t i = 0; i < n; i++) {
     if (keys[i].used) continue;
-    uint32_t h = java_hash(keys[i].key);
+    uint32_t h = expr__java_hash(keys[i].key, strlen(keys[i].key));
     u[j].key = keys[i].key;
-    u[j].bucket = (h ^ (h >> 16)) & (uint32_t)(cap - 1);
+    u[j].bucket = expr__java_bucket(h, (uint32_t)cap);
     u[j].order = keys[i].order;
     total += strlen(keys[i].key) + 2;
     j++;

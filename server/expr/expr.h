@@ -9,11 +9,14 @@
 ** against the same context, and expr_ctx_check_unused() then reports names or
 ** values that none of them used, as DynamoDB does.
 **
-** Validation follows DynamoDB's order: syntax (doubled parentheses included), then a
-** pre-order pass (function names and placement, reserved words, list index
-** range, duplicate update sections), then name resolution, path overlap (update
-** and projection) and a post-order pass (values, operator count, operand counts
-** and types). Every message is DynamoDB's text, prefixed "Invalid <Kind>: ".
+** Validation follows DynamoDB's order (see check.c): syntax, doubled
+** parentheses included; a pre-order pass (function names and placement,
+** reserved words, list index range, duplicate update sections); for updates
+** and projections the target paths from last to first (their #names, then
+** overlap); a post-order pass (#names, :values, operator count, operand
+** counts and types). Every message is DynamoDB's text, prefixed "Invalid
+** <Kind>: ". tests/unit/test_expr_parse.c holds the recorded cases and the few
+** places where we follow DynamoDB's documentation rather than DynamoDB Local.
 **
 ** Ownership: every node, string and the diagnostic live in the arena given to
 ** expr_ctx_new() and die at arena_clear(). Resolved names and values point into

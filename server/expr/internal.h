@@ -85,6 +85,13 @@ int expr__av_compare(const json_t *x, const json_t *y, bool *ok);
 /* The operator as written in messages and dumps: "=", "BETWEEN", "SET", ... */
 const char *expr__op_text(int op);
 
+/* java.lang.String.hashCode of UTF-8 text, the HashMap bucket of a hash, and
+** the capacity of a HashMap filled key by key: DynamoDB's orders (unused keys,
+** update actions) come from Java hash maps. */
+uint32_t expr__java_hash(const char *s, size_t len);
+uint32_t expr__java_bucket(uint32_t hash, uint32_t cap);
+uint32_t expr__java_capacity(size_t n);
+
 /* Path equality after resolution (for identical-operand and overlap checks). */
 bool expr__path_equal(const struct expr *a, const struct expr *b);
 

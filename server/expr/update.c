@@ -5,8 +5,9 @@
 **   - every operand is read from the item as it was before the update
 **     ("SET a = b, b = a" swaps), and list indexes in targets refer to the
 **     lists as they were: "REMOVE l[0], l[1]" removes the first two elements;
-**   - actions run from the last to the first, which decides which error is
-**     reported when several actions fail;
+**   - actions run in the order of DynamoDB's hash maps (see the ordering
+**     below), which decides which error is reported when several fail; an
+**     action checks its target path before it computes its value;
 **   - SET needs every step above the last to exist with the right type ("The
 **     document path provided in the update expression is invalid for
 **     update"); an index past the end of a list appends, several appends to
@@ -239,25 +240,16 @@ static bool is_set_type(const char *t) {
 static int apply_action(struct updater *u, const struct expr *act) {
   const struct expr *path = act->args[0];
   const struct expr_elem *last = &path->elems[path->nelems - 1];
-  json_t *value = NULL;
-  if (act->op == EXPR_OP_SET) {
-    value = eval_value(u, act->args[1]);
-    if (!value) return -1;
-  }
+  /* The target path is checked before the value is computed. */
   json_t *container = parent_of(u, path);
-  if (!container) {
-    json_decref(value);
-    return -1;
-  }
-  /* The top level is the item object; a list step there is no valid path. */
-  if (container == u->item && last->kind == EXPR_ELEM_INDEX) {
-    json_decref(value);
-    return ddb_fail(u->e, DDB_VALIDATION, MSG_BAD_PATH);
-  }
+  if (!container) return -1;
   switch (act->op) {
-  case EXPR_OP_SET:
+  case EXPR_OP_SET: {
+    json_t *value = eval_value(u, act->args[1]);
+    if (!value) return -1;
     target_put(u, container, last, value);
     return 0;
+  }
   case EXPR_OP_REMOVE:
     target_remove(u, container, last);
     return 0;
@@ -322,17 +314,141 @@ static void finish_appends(struct updater *u) {
   }
 }
 
+/*------------------------------- Ordering -----------------------------------*/
+
+/* DynamoDB applies the actions grouped in a tree of Java hash maps keyed by
+** the path steps, walked in the reverse of the maps' iteration order: at each
+** level, higher hash buckets first and, within a bucket, the step written
+** later first; list indexes from the highest down. Only which error wins
+** depends on it ("SET a = zz, b = s + :v" reports b's error). */
+struct ordkey {
+  uint32_t src;            /* position in the source */
+  const struct expr *path; /* the action's target */
+  uint32_t *bucket, *first; /* per step: hash bucket, first source position of
+                               that name among its siblings */
+};
+
+static bool same_step(const struct expr_elem *x, const struct expr_elem *y) {
+  if ((x->kind == EXPR_ELEM_INDEX) != (y->kind == EXPR_ELEM_INDEX)) return false;
+  if (x->kind == EXPR_ELEM_INDEX) return x->index == y->index;
+  return x->len == y->len && memcmp(x->name, y->name, x->len) == 0;
+}
+
+/* Order of two steps for grouping: indexes before names, then by value. */
+static int cmp_step(const struct expr_elem *x, const struct expr_elem *y) {
+  bool xi = x->kind == EXPR_ELEM_INDEX, yi = y->kind == EXPR_ELEM_INDEX;
+  if (xi != yi) return xi ? -1 : 1;
+  if (xi) return x->index < y->index ? -1 : x->index > y->index;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = n ? memcmp(x->name, y->name, n) : 0;
+  if (c) return c;
+  return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Paths compared on their first *depth+1 steps, then by source position
+** (qsort_r comparator). */
+static int cmp_prefix(const void *pa, const void *pb, void *depth) {
+  const struct ordkey *a = *(const struct ordkey *const *)pa, *b = *(const struct ordkey *const *)pb;
+  for (uint32_t i = 0; i <= *(uint32_t *)depth; i++) {
+    int c = cmp_step(&a->path->elems[i], &b->path->elems[i]);
+    if (c) return c;
+  }
+  return a->src < b->src ? -1 : a->src > b->src;
+}
+
+static bool same_prefix(const struct ordkey *a, const struct ordkey *b, uint32_t upto) {
+  for (uint32_t i = 0; i <= upto; i++)
+    if (!same_step(&a->path->elems[i], &b->path->elems[i])) return false;
+  return true;
+}
+
+/* For every named step: the hash bucket of its name in the map of its
+** siblings (sized by how many distinct names share the parent) and the first
+** source position of that name there. Sorting per depth keeps this
+** O(n log n) per level. */
+static void ordkey_fill(struct ordkey *k, size_t n) {
+  uint32_t maxdepth = 0;
+  for (size_t a = 0; a < n; a++)
+    if (k[a].path->nelems > maxdepth) maxdepth = k[a].path->nelems;
+  struct ordkey **v = malloc((n ? n : 1) * sizeof *v);
+  if (!v) abort();
+  for (uint32_t d = 0; d < maxdepth; d++) {
+    size_t m = 0;
+    for (size_t a = 0; a < n; a++)
+      if (k[a].path->nelems > d) v[m++] = &k[a];
+    qsort_r(v, m, sizeof *v, cmp_prefix, &d);
+    /* Runs with one parent (same first d steps), split into runs of one step. */
+    for (size_t i = 0; i < m;) {
+      size_t j = i + 1;
+      while (j < m && (d == 0 || same_prefix(v[i], v[j], d - 1))) j++;
+      size_t distinct = 0;
+      for (size_t x = i; x < j; x++)
+        if (v[x]->path->elems[d].kind != EXPR_ELEM_INDEX &&
+            (x == i || !same_step(&v[x]->path->elems[d], &v[x - 1]->path->elems[d])))
+          distinct++;
+      uint32_t cap = expr__java_capacity(distinct), first = 0;
+      for (size_t x = i; x < j; x++) {
+        const struct expr_elem *el = &v[x]->path->elems[d];
+        if (x == i || !same_step(el, &v[x - 1]->path->elems[d])) first = v[x]->src;
+        if (el->kind == EXPR_ELEM_INDEX) continue;
+        v[x]->bucket[d] = expr__java_bucket(expr__java_hash(el->name, el->len), cap);
+        v[x]->first[d] = first;
+      }
+      i = j;
+    }
+  }
+  free(v);
+}
+
+static int cmp_ordkey(const void *pa, const void *pb) {
+  const struct ordkey *a = pa, *b = pb;
+  uint32_t n = a->path->nelems < b->path->nelems ? a->path->nelems : b->path->nelems;
+  for (uint32_t d = 0; d < n; d++) {
+    const struct expr_elem *x = &a->path->elems[d], *y = &b->path->elems[d];
+    if (same_step(x, y)) continue;
+    if (x->kind == EXPR_ELEM_INDEX && y->kind == EXPR_ELEM_INDEX) return x->index > y->index ? -1 : 1;
+    if (x->kind != EXPR_ELEM_INDEX && y->kind != EXPR_ELEM_INDEX) {
+      if (a->bucket[d] != b->bucket[d]) return a->bucket[d] > b->bucket[d] ? -1 : 1;
+      if (a->first[d] != b->first[d]) return a->first[d] > b->first[d] ? -1 : 1;
+    }
+    break;
+  }
+  return a->src > b->src ? -1 : a->src < b->src;
+}
+
 int expr_apply_update(const struct expr *update, const json_t *old_item, json_t **new_item,
                       struct ddb_err *e) {
   *new_item = NULL;
   if (!update || update->op != EXPR_OP_UPDATE) return ddb_fail(e, DDB_INTERNAL, "not an update");
+  size_t n = 0, steps = 0;
+  for (uint32_t i = 0; i < update->nargs; i++)
+    for (uint32_t j = 0; j < update->args[i]->nargs; j++) {
+      n++;
+      steps += update->args[i]->args[j]->args[0]->nelems;
+    }
+  struct ordkey *keys = calloc(n ? n : 1, sizeof *keys);
+  const struct expr **acts = calloc(n ? n : 1, sizeof *acts);
+  uint32_t *cells = calloc(2 * (steps ? steps : 1), sizeof *cells);
+  if (!keys || !acts || !cells) abort();
+  n = 0;
+  steps = 0;
+  for (uint32_t i = 0; i < update->nargs; i++)
+    for (uint32_t j = 0; j < update->args[i]->nargs; j++) {
+      acts[n] = update->args[i]->args[j];
+      keys[n].src = (uint32_t)n;
+      keys[n].path = acts[n]->args[0];
+      keys[n].bucket = cells + 2 * steps;
+      keys[n].first = cells + 2 * steps + keys[n].path->nelems;
+      steps += keys[n].path->nelems;
+      n++;
+    }
+  ordkey_fill(keys, n);
+  if (n > 1) qsort(keys, n, sizeof *keys, cmp_ordkey);
+
   struct updater u = {.old = old_item, .e = e};
   u.item = old_item ? json_deep_copy(old_item) : json_object();
   int rc = 0;
-  for (uint32_t i = update->nargs; rc == 0 && i-- > 0;) {
-    const struct expr *clause = update->args[i];
-    for (uint32_t j = clause->nargs; rc == 0 && j-- > 0;) rc = apply_action(&u, clause->args[j]);
-  }
+  for (size_t i = 0; rc == 0 && i < n; i++) rc = apply_action(&u, acts[keys[i].src]);
   if (rc == 0) {
     finish_removes(&u);
     finish_appends(&u);
@@ -343,5 +459,8 @@ int expr_apply_update(const struct expr *update, const json_t *old_item, json_t 
   for (size_t i = 0; i < u.nappends; i++) json_decref(u.appends[i].value);
   free(u.appends);
   free(u.removes);
+  free(keys);
+  free(acts);
+  free(cells);
   return rc;
 }

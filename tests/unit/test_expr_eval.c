@@ -482,6 +482,50 @@ TEST(update) {
   json_decref(values);
 }
 
+/* Which error wins when several actions fail follows DynamoDB's hash-map order
+** of the target steps, not the text (recorded from DynamoDB Local). */
+TEST(update_error_order) {
+  struct arena a;
+  arena_init(&a);
+  json_t *item = json_loads(upd_item, 0, NULL), *values = json_loads(upd_values, 0, NULL);
+  static const char *const path = "The document path provided in the update expression is invalid for update";
+  static const char *const missing = "The provided expression refers to an attribute that does not exist in the item";
+  static const char *const type = "An operand in the update expression has an incorrect data type";
+  const struct {
+    const char *text, *want;
+  } rows[] = {
+      {"SET a = zz, b = s + :v", type},   {"SET b = zz, a = s + :v", missing},
+      {"SET x = zz, y = s + :v", type},   {"SET y = zz, x = s + :v", missing},
+      {"SET a = zz, aa = s + :v", missing}, {"SET aa = zz, a = s + :v", type},
+      {"SET A = zz, a = s + :v", type},   {"SET a = zz, A = s + :v", type},
+      {"SET n0 = zz, a = s + :v", missing}, {"SET q.b = :v, a = q + :v", missing},
+      {"SET a = q + :v, q.b = :v", path}, {"SET m.x = zz, m.y = s + :v", type},
+      {"SET m.y = zz, m.x = s + :v", missing}, {"SET l[0] = zz, l[1] = s + :v", type},
+      {"SET l[1] = zz, l[0] = s + :v", missing}, {"SET n[0] = :v, x = zz", path},
+      {"SET x = zz, n[0] = :v", path},    {"SET n[1] = zz", path},
+      {"ADD zz.a :v, s :v", type},        {"DELETE zz.a :ssx ADD s :v", type},
+      {"REMOVE zz.a SET x = s + :v", type},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    const char *err = NULL;
+    const struct expr *x = parse(&a, EXPR_UPDATE, rows[i].text, NULL, values, &err);
+    struct ddb_err e = {0};
+    json_t *got = NULL;
+    CHECK(x != NULL);
+    if (x && (expr_apply_update(x, item, &got, &e) != -1 || !e.msg || strcmp(e.msg, rows[i].want) != 0)) {
+      fprintf(stderr, "order row %zu \"%s\": got \"%s\"\n  want \"%s\"\n", i, rows[i].text,
+              e.msg ? e.msg : "(success)", rows[i].want);
+      test_failures++;
+    }
+    json_decref(got);
+    ddb_err_clear(&e);
+    arena_clear(&a);
+  }
+  json_decref(item);
+  json_decref(values);
+  arena_free(&a);
+}
+
 TEST(update_new_item) {
   struct arena a;
   arena_init(&a);
@@ -655,4 +699,4 @@ TEST(key_conditions) {
   arena_free(&a);
 }
 
-TEST_MAIN(conditions, projection, update, update_new_item, updated_attributes, key_conditions)
+TEST_MAIN(conditions, projection, update, update_error_order, update_new_item, updated_attributes, key_conditions)
