@@ -207,6 +207,10 @@ int legacy_check_expected(struct ddb_request *r, json_t *expected, const char *c
   const char *attr;
   json_t *cond;
   json_object_foreach(expected, attr, cond) {
+    if (!attr[0]) {
+      ddb_fail(&r->err, DDB_VALIDATION, "Empty attribute name");
+      return legacy_envelope(r, flags);
+    }
     json_t *avl = member(cond, "AttributeValueList"), *value = member(cond, "Value");
     json_t *exists = member(cond, "Exists");
     const char *opname = json_string_value(member(cond, "ComparisonOperator"));
@@ -414,6 +418,10 @@ int legacy_check_attribute_updates(struct ddb_request *r, json_t *updates, unsig
   const char *attr;
   json_t *u;
   json_object_foreach(updates, attr, u) {
+    if (!attr[0]) {
+      ddb_fail(&r->err, DDB_VALIDATION, "Empty attribute name");
+      return legacy_envelope(r, flags);
+    }
     json_t *v = member(u, "Value");
     const char *action = json_string_value(member(u, "Action"));
     if (!action) action = "PUT";

@@ -159,15 +159,25 @@ static void lock_item(const struct table *tbl, const uint8_t *key, size_t klen) 
 struct token {
   char *name;
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  double time;
+  double time;           /* monotonic seconds (uv_hrtime) of the call */
   json_t *answer;        /* the successful answer, without ConsumedCapacity */
   json_t *replay_units;  /* {table: read units a replay reports} */
   struct token *next;    /* in arrival order */
+  struct token *hnext;   /* in its hash bucket */
 };
+
+#define TOKEN_BUCKETS 4096
 
 static struct {
   struct token *head, *tail;
+  struct token *buckets[TOKEN_BUCKETS];
 } tokens;
+
+static size_t token_bucket(const char *name) {
+  uint64_t h = 1469598103934665603ull;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 1099511628211ull;
+  return (size_t)(h % TOKEN_BUCKETS);
+}
 
 static void token_free(struct token *k) {
   free(k->name);
@@ -182,14 +192,28 @@ static void tokens_expire(double now) {
     struct token *k = tokens.head;
     tokens.head = k->next;
     if (!tokens.head) tokens.tail = NULL;
+    for (struct token **pp = &tokens.buckets[token_bucket(k->name)]; *pp; pp = &(*pp)->hnext)
+      if (*pp == k) {
+        *pp = k->hnext;
+        break;
+      }
     token_free(k);
   }
 }
 
 static struct token *token_find(const char *name) {
-  for (struct token *k = tokens.head; k; k = k->next)
+  for (struct token *k = tokens.buckets[token_bucket(name)]; k; k = k->hnext)
     if (strcmp(k->name, name) == 0) return k;
   return NULL;
+}
+
+static void token_add(struct token *k) {
+  if (tokens.tail) tokens.tail->next = k;
+  else tokens.head = k;
+  tokens.tail = k;
+  size_t b = token_bucket(k->name);
+  k->hnext = tokens.buckets[b];
+  tokens.buckets[b] = k;
 }
 
 static void payload_digest(const json_t *in, unsigned char out[SHA256_DIGEST_LENGTH]) {
@@ -413,8 +437,9 @@ int op_transact_write_items(struct ddb_request *r, json_t **out) {
 
   const char *token_name = req_str(r->in, "ClientRequestToken");
   unsigned char digest[SHA256_DIGEST_LENGTH];
+  double now = (double)uv_hrtime() / 1e9; /* monotonic, also under --deterministic */
   if (token_name) {
-    tokens_expire(r->now);
+    tokens_expire(now);
     payload_digest(r->in, digest);
     struct token *k = token_find(token_name);
     if (k) {
@@ -465,12 +490,10 @@ int op_transact_write_items(struct ddb_request *r, json_t **out) {
     if (!k) abort();
     k->name = strdup(token_name);
     memcpy(k->digest, digest, sizeof digest);
-    k->time = r->now;
+    k->time = now;
     k->answer = json_deep_copy(*out);
     k->replay_units = json_incref(replay);
-    if (tokens.tail) tokens.tail->next = k;
-    else tokens.head = k;
-    tokens.tail = k;
+    token_add(k);
   }
   json_t *cc = capacity_list(r, units, "WriteCapacityUnits");
   if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
