@@ -1407,16 +1407,3 @@ int op_execute_transaction(struct ddb_request *r, json_t **out) {
   else json_decref(caps);
   return 0;
 }
-
-/*------------------------------ Build glue -----------------------------------
-** CMakeLists.txt globs server/ops/ but not server/partiql/ yet: until it does
-** (and defines DDB_PARTIQL_GLOBBED), the PartiQL sources are compiled here.
-*/
-#ifndef DDB_PARTIQL_GLOBBED
-#include "partiql/check.c"
-#include "partiql/compile.c"
-#include "partiql/lex.c"
-#include "partiql/parse.c"
-#include "partiql/template.c"
-#include "partiql/value.c"
-#endif
