@@ -465,6 +465,38 @@ static int expected_condition(struct ddb_request *r, const struct expr **cond) {
 
 /*------------------------------- Operations --------------------------------*/
 
+/* Is name (len bytes) a key attribute of an index of tbl? Its type then. */
+static char index_key_type(const struct table *tbl, const char *name, size_t len) {
+  for (int i = 0; i < tbl->nindexes; i++) {
+    const struct index *ix = &tbl->indexes[i];
+    if (strlen(ix->hash) == len && memcmp(ix->hash, name, len) == 0) return ix->hash_type;
+    if (ix->range_type && strlen(ix->range) == len && memcmp(ix->range, name, len) == 0) return ix->range_type;
+  }
+  return 0;
+}
+
+int item_check_index_update(struct ddb_err *e, const struct table *tbl, const struct expr *update) {
+  for (uint32_t i = 0; update && i < update->nargs; i++) {
+    const struct expr *clause = update->args[i];
+    for (uint32_t j = 0; j < clause->nargs; j++) {
+      const struct expr *act = clause->args[j];
+      if (act->op != EXPR_OP_SET || act->args[0]->nelems != 1 || act->args[1]->op != EXPR_OP_VALUE) continue;
+      const struct expr_elem *el = &act->args[0]->elems[0];
+      if (el->kind == EXPR_ELEM_INDEX) continue;
+      char t = index_key_type(tbl, el->name, el->len);
+      char tn[2] = {t, 0};
+      const json_t *v = t && t != 'N' ? json_object_get(act->args[1]->value, tn) : NULL;
+      if (json_is_string(v) && json_string_length(v) == 0)
+        return ddb_fail(e, DDB_VALIDATION,
+                        "One or more parameter values are not valid. The update expression attempted to update a "
+                        "secondary index key to a value that is not supported. The AttributeValue for a key "
+                        "attribute cannot contain an empty %s value.",
+                        t == 'S' ? "string" : "binary");
+    }
+  }
+  return 0;
+}
+
 /* The Attributes of a write's answer (ReturnValues), or NULL. */
 static json_t *returned_values(const char *rv, const struct item_write *w) {
   if (!rv || strcmp(rv, "NONE") == 0) return NULL;
@@ -547,6 +579,7 @@ int op_update_item(struct ddb_request *r, json_t **out) {
   w.tbl = item_table(r);
   if (!w.tbl || key_check_key(r, w.tbl, key)) return -1;
   if (w.update && item_check_key_update(&r->err, w.tbl, w.update)) return -1;
+  if (item_check_index_update(&r->err, w.tbl, w.update)) return -1;
   return finish_write(r, &w, out);
 }
 

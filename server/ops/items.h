@@ -68,6 +68,12 @@ void item_write_clear(struct item_write *w);
 ** touches a key attribute. Returns 0 or -1 with e set. */
 int item_check_key_update(struct ddb_err *e, const struct table *tbl, const struct expr *update);
 
+/* DynamoDB's answer, known from the request alone, to an update that SETs a
+** secondary-index key attribute to an empty string or binary ("...The update
+** expression attempted to update a secondary index key to a value that is not
+** supported..."). Returns 0 or -1 with e set. */
+int item_check_index_update(struct ddb_err *e, const struct table *tbl, const struct expr *update);
+
 /* key_check_item / key_check_key (ops.h) reporting into e. */
 int key_check_item_e(struct ddb_err *e, const struct table *tbl, const json_t *item);
 int key_check_key_e(struct ddb_err *e, const struct table *tbl, const json_t *key);

@@ -316,6 +316,15 @@ static int check_action_key(struct ddb_request *r, struct action *a) {
     a->key_error = arena_strdup(&r->arena, e.msg ? e.msg : "The provided key element does not match the schema");
   }
   ddb_err_clear(&e);
+  /* Empty index key values are known from the request too (a mismatched type
+  ** waits for its reason). */
+  if (a->w.kind == ITEM_PUT && index_check_item(tbl, a->w.item, &e) && e.msg && strstr(e.msg, "cannot contain an empty")) {
+    ddb_fail(&r->err, e.code, "%s", e.msg);
+    ddb_err_clear(&e);
+    return -1;
+  }
+  ddb_err_clear(&e);
+  if (a->w.kind == ITEM_UPDATE && item_check_index_update(&r->err, tbl, a->w.update)) return -1;
   return 0;
 }
 

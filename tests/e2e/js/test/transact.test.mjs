@@ -238,6 +238,38 @@ test('sizes: a Put over 400 KB is refused up front, an Update growing past it is
   assert.equal(await get(T, { pk: S('mb-0') }), undefined);
 });
 
+test('secondary-index keys: an empty value is a request error, a mismatched type a ValidationError reason', async () => {
+  const TG = uniqueName('tx-gsi');
+  await send(CreateTableCommand, {
+    TableName: TG, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+  });
+  try {
+    await expectError(write({ TransactItems: [{ Put: { TableName: TG, Item: { pk: S('a'), g: S('') } } }] }), {
+      name: 'ValidationException',
+      message: 'One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: by-g, IndexKey: g',
+      localDiffers: true,
+    });
+    await expectError(write({
+      TransactItems: [{ Update: { TableName: TG, Key: { pk: S('a') }, UpdateExpression: 'SET g = :v', ExpressionAttributeValues: { ':v': S('') } } }],
+    }), {
+      name: 'ValidationException',
+      message: 'One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value.',
+      localDiffers: true,
+    });
+    if (!IS_DDBLOCAL) {
+      const reasons = await cancelled(write({
+        TransactItems: [{ Update: { TableName: TG, Key: { pk: S('a') }, UpdateExpression: 'SET g = :v', ExpressionAttributeValues: { ':v': N(5) } } }],
+      }), ['ValidationError']);
+      assert.equal(reasons[0].Message, 'One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by-g');
+    }
+  } finally {
+    await send(DeleteTableCommand, { TableName: TG });
+  }
+});
+
 test('ClientRequestToken: a replay returns the same answer without applying again; another payload is a mismatch', async () => {
   const token = `tok-${Date.now()}`;
   const req = {

@@ -260,6 +260,34 @@ test('depth: a SET that nests a value past 32 levels is refused', async () => {
   await update(key, 'SET x = :d', { ':d': deep });
 });
 
+test('secondary-index keys: SET to an empty value or another type is refused', async () => {
+  const TG = uniqueName('upd-gsi');
+  await send(CreateTableCommand, {
+    TableName: TG, BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+  });
+  try {
+    const u = (v) => send(UpdateItemCommand, { TableName: TG, Key: { pk: S('a') }, UpdateExpression: 'SET g = :v', ExpressionAttributeValues: { ':v': v } });
+    await expectError(u(S('')), {
+      name: 'ValidationException',
+      message: 'One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value.',
+    });
+    // (DynamoDB Local stores this one.)
+    if (!IS_DDBLOCAL) {
+      await expectError(u(N(1)), {
+        name: 'ValidationException',
+        message: 'One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by-g',
+      });
+    }
+    assert.equal(await get({ pk: S('a') }, TG), undefined, 'nothing was written');
+    await u(S('ok'));
+  } finally {
+    await send(DeleteTableCommand, { TableName: TG });
+  }
+});
+
 test('ExpressionAttributeValues or Names without an expression; invalid ReturnValues', async () => {
   await expectError(send(UpdateItemCommand, { TableName: T, Key: { pk: S('x') }, ExpressionAttributeValues: { ':v': S('x') } }), {
     name: 'ValidationException', message: `${ENV}ExpressionAttributeValues can only be specified when using expressions`, localDiffers: true,
