@@ -356,10 +356,14 @@ int item_write_run(struct store_txn *t, struct item_write *w, struct ddb_err *e)
   struct item_rec rec;
   int rc = items_get(t, tbl, w->key, w->klen, &rec, e);
   if (rc < 0) return -1;
-  if (rc == 0) {
-    w->old_item = parse_stored(&rec);
+  bool exists = rc == 0;
+  if (exists) {
     w->old_size = rec.size;
-    if (!w->old_item) return ddb_fail(e, DDB_INTERNAL, "damaged item record");
+    /* Parsed only when something reads it: the common blind put skips it. */
+    if (w->cond || w->kind == ITEM_UPDATE || w->want_old) {
+      w->old_item = parse_stored(&rec);
+      if (!w->old_item) return ddb_fail(e, DDB_INTERNAL, "damaged item record");
+    }
   }
 
   if (w->kind == ITEM_UPDATE && w->update && w->statement_size &&
@@ -375,7 +379,7 @@ int item_write_run(struct store_txn *t, struct item_write *w, struct ddb_err *e)
   switch (w->kind) {
   case ITEM_CHECK: return 0;
   case ITEM_DELETE:
-    if (!w->old_item) return 0;
+    if (!exists) return 0;
     return items_delete(t, tbl, w->key, w->klen, e) < 0 ? -1 : 0;
   case ITEM_PUT:
     w->new_item = json_incref((json_t *)w->item);
@@ -534,7 +538,8 @@ static int put_or_delete(struct ddb_request *r, json_t **out, enum item_write_ki
   if (value_check_item_ex(obj, VALUE_ENVELOPE, &r->err)) return -1;
   if (check_return_old_only(r)) return -1;
   if (put && value_item_size(obj) > VALUE_MAX_ITEM_SIZE) return ddb_fail(&r->err, DDB_VALIDATION, MSG_ITEM_SIZE);
-  struct item_write w = {.kind = kind, .item = obj};
+  const char *rv = req_str(r->in, "ReturnValues");
+  struct item_write w = {.kind = kind, .item = obj, .want_old = rv && strcmp(rv, "ALL_OLD") == 0};
   if (expected_condition(r, &w.cond)) return -1;
   struct item_exprs x;
   if (item_parse_exprs(r, r->in, &x, 0, LEGACY_ENVELOPE)) return -1;
