@@ -175,13 +175,6 @@ static json_t *param(const json_t *in, const char *name) {
   return json_is_null(v) ? NULL : v;
 }
 
-/* The older name of legacy_check_attributes_to_get (legacy.c), kept while
-** callers move over. */
-int check_attributes_to_get(struct ddb_request *r, const json_t *atg);
-int check_attributes_to_get(struct ddb_request *r, const json_t *atg) {
-  return legacy_check_attributes_to_get(r, atg);
-}
-
 /*------------------------------ Expressions --------------------------------*/
 
 int item_parse_exprs(struct ddb_request *r, const json_t *in, struct item_exprs *x, unsigned value_flags,
