@@ -352,8 +352,8 @@ int item_write_run(struct store_txn *t, struct item_write *w, struct ddb_err *e)
   bool exists = rc == 0;
   if (exists) {
     w->old_size = rec.size;
-    /* Parsed only when something reads it: the common blind put skips it. */
-    if (w->cond || w->kind == ITEM_UPDATE || w->want_old) {
+    /* A blind put (no condition, no ReturnValues) never reads the old item. */
+    if (w->cond || w->kind != ITEM_PUT || w->want_old) {
       w->old_item = parse_stored(&rec);
       if (!w->old_item) return ddb_fail(e, DDB_INTERNAL, "damaged item record");
     }

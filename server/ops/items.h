@@ -47,8 +47,8 @@ struct item_write {
   const json_t *attribute_updates; /* ITEM_UPDATE from AttributeUpdates (their type check) */
   bool statement_size;             /* UpdateItem's statement-sized limit (items.c) */
   bool in_transaction;             /* a TransactWriteItems action: no lock check */
-  bool want_old;                   /* the caller reads old_item (ReturnValues ALL_OLD); it
-                                      is parsed anyway for a condition or an update */
+  bool want_old;                   /* ITEM_PUT: the caller reads old_item (ReturnValues
+                                      ALL_OLD); other kinds and conditions always get it */
 
   uint8_t key[KEYCODEC_MAX];       /* the item's storage key */
   size_t klen;
