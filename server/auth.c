@@ -35,6 +35,14 @@ static int auth_param(const char *params, const char *key, char *out, size_t out
   return 0;
 }
 
+/* Copy src into a fixed field, cut to fit. */
+static void copy_field(char *dst, size_t size, const char *src) {
+  size_t n = strlen(src);
+  if (n >= size) n = size - 1;
+  memcpy(dst, src, n);
+  dst[n] = 0;
+}
+
 int auth_parse(const struct http_request *req, struct auth_info *out, struct ddb_err *e) {
   memset(out, 0, sizeof *out);
   const char *h = http_header_get(req, "authorization");
@@ -96,8 +104,8 @@ int auth_parse(const struct http_request *req, struct auth_info *out, struct ddb
     msg[m - 1] = 0; /* drop the trailing space */
     return ddb_fail(e, DDB_INVALID_SIGNATURE, "%s", msg);
   }
-  snprintf(out->access_key_id, sizeof out->access_key_id, "%s", parts[0]);
-  snprintf(out->date, sizeof out->date, "%s", parts[1]);
-  snprintf(out->region, sizeof out->region, "%s", parts[2]);
+  copy_field(out->access_key_id, sizeof out->access_key_id, parts[0]);
+  copy_field(out->date, sizeof out->date, parts[1]);
+  copy_field(out->region, sizeof out->region, parts[2]);
   return 0;
 }

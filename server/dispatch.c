@@ -132,7 +132,12 @@ static void respond_bytes(struct http_response *resp, int status, const char *co
   resp->status = status;
   resp->content_type = content_type;
   if (request_id) http_response_header(resp, "x-amzn-RequestId", request_id);
-  snprintf(crc, sizeof crc, "%lu", crc32(0L, (const Bytef *)body, (uInt)len));
+  unsigned long v = crc32(0L, (const Bytef *)body, (uInt)len);
+  char *p = crc + sizeof crc - 1; /* decimal, by hand: snprintf costs more than the CRC */
+  *p = 0;
+  do *--p = (char)('0' + v % 10);
+  while (v /= 10);
+  memmove(crc, p, (size_t)(crc + sizeof crc - p));
   http_response_header(resp, "x-amz-crc32", crc);
   resp->body = body;
   resp->body_len = len;

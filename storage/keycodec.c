@@ -44,9 +44,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "server/number.h"
+
+/* SHA-256 of p[0..n). OpenSSL 3's one-shot SHA256() looks the algorithm up on
+** every call, which costs more than hashing a key; fetch it once and reuse one
+** context (ddbwatch hashes keys on one thread). */
+static void kc_sha256(const void *p, size_t n, uint8_t md[SHA256_DIGEST_LENGTH]) {
+  static EVP_MD *sha256;
+  static EVP_MD_CTX *ctx;
+  if (!sha256) {
+    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    ctx = EVP_MD_CTX_new();
+    if (!sha256 || !ctx) abort();
+  }
+  unsigned int len;
+  if (!EVP_DigestInit_ex2(ctx, sha256, NULL) || !EVP_DigestUpdate(ctx, p, n) ||
+      !EVP_DigestFinal_ex(ctx, md, &len))
+    abort();
+}
 
 #define KC_END 0x01 /* 00 01: the part ends here */
 #define KC_CUT 0x02 /* 00 02: cut; a digest follows */
@@ -188,7 +206,7 @@ static size_t kc_bytes_part(const uint8_t *v, size_t n, size_t budget, uint8_t *
   out[k++] = 0x00;
   out[k++] = KC_CUT;
   uint8_t md[SHA256_DIGEST_LENGTH];
-  SHA256(v, n, md);
+  kc_sha256(v, n, md);
   memcpy(out + k, md, KEYCODEC_DIGEST_LEN);
   return k + KEYCODEC_DIGEST_LEN;
 }
@@ -217,7 +235,7 @@ uint32_t keycodec_hash(char pk_type, const json_t *pk_value) {
   struct kc_bytes b;
   if (kc_bytes_get(pk_type, pk_value, &b)) return 0;
   uint8_t md[SHA256_DIGEST_LENGTH];
-  SHA256(b.p, b.n, md);
+  kc_sha256(b.p, b.n, md);
   kc_bytes_free(&b);
   return (uint32_t)md[0] << 24 | (uint32_t)md[1] << 16 | (uint32_t)md[2] << 8 | md[3];
 }
