@@ -157,6 +157,8 @@ static void get_events(struct inst *in, const struct query *q, struct http_respo
     error(resp, 400, "since and limit must be non-negative integers");
     return;
   }
+  inst_audit_sync(in, false); /* every request answered so far is in the ring */
+  pthread_mutex_lock(&in->events_mu);
   size_t first = 0, n = in->events.count;
   while (first < n && ((struct inst_event *)inst_ring_at(&in->events, first))->seq <= (uint64_t)since)
     first++;
@@ -178,6 +180,7 @@ static void get_events(struct inst *in, const struct query *q, struct http_respo
     jw_raw(&w, ev->text, ev->len);
     any = true;
   }
+  pthread_mutex_unlock(&in->events_mu);
   char tail[64];
   int tn = snprintf(tail, sizeof tail, "],\"next\":%llu}", (unsigned long long)last);
   jw_raw(&w, tail, (size_t)tn);
@@ -199,7 +202,10 @@ static void get_detectors(struct inst *in, struct http_response *resp) {
 
 static void reset_state(struct inst *in) {
   inst_ring_clear(&in->findings);
+  inst_audit_sync(in, false);
+  pthread_mutex_lock(&in->events_mu);
   inst_ring_clear(&in->events);
+  pthread_mutex_unlock(&in->events_mu);
   inst_map_clear(&in->walks);
   inst_map_clear(&in->reads);
   inst_map_clear(&in->callsite_tables);

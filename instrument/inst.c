@@ -71,6 +71,7 @@ struct inst *inst_new(const char *config_path, const char *audit_path, char *err
   struct inst *in = calloc(1, sizeof *in);
   if (!in) abort();
   in->audit_fd = -1;
+  inst_audit_init(in);
   inst_config_defaults(&in->cfg);
   if (config_path && inst_config_load(&in->cfg, config_path, err, errlen)) {
     inst_free(in);
@@ -109,8 +110,6 @@ static int remember_table(void *arg, const char *name) {
   return 0;
 }
 
-static void on_flush_timer(uv_timer_t *h) { inst_flush(h->data); }
-
 int inst_start(struct inst *in, struct ddb_server *srv, char *err, size_t errlen) {
   if (!in) return 0;
   in->srv = srv;
@@ -118,13 +117,9 @@ int inst_start(struct inst *in, struct ddb_server *srv, char *err, size_t errlen
   /* Tables that exist at start were made by an earlier run's setup. */
   catalog_each_name(srv->store, NULL, remember_table, &in->known_tables);
   if (inst_config_create_tables(in, srv, err, errlen)) return -1;
-  if (in->audit_fd >= 0 && srv->loop) {
-    uint64_t ms = (uint64_t)(in->cfg.flush_seconds * 1000.0);
-    uv_timer_init(srv->loop, &in->timer);
-    in->timer.data = in;
-    uv_timer_start(&in->timer, on_flush_timer, ms ? ms : 1, ms ? ms : 1);
-    uv_unref((uv_handle_t *)&in->timer); /* never keeps the loop alive */
-    in->timer_started = true;
+  if (!in->writer_started && inst_audit_start(in)) {
+    snprintf(err, errlen, "cannot start the audit writer thread");
+    return -1;
   }
   return 0;
 }
@@ -134,17 +129,12 @@ void inst_flush(struct inst *in) {
 }
 
 void inst_shutdown(struct inst *in) {
-  if (!in) return;
-  if (in->timer_started) {
-    uv_timer_stop(&in->timer);
-    uv_close((uv_handle_t *)&in->timer, NULL);
-    in->timer_started = false;
-  }
-  inst_audit_flush(in);
+  if (in) inst_audit_flush(in);
 }
 
 void inst_free(struct inst *in) {
   if (!in) return;
+  inst_audit_stop(in);
   inst_audit_flush(in);
   if (in->audit_fd >= 0) close(in->audit_fd);
   free(in->audit_path);
@@ -163,6 +153,7 @@ void inst_free(struct inst *in) {
   inst_ring_free(&in->findings);
   inst_ring_free(&in->events);
   inst_config_free(&in->cfg);
+  inst_audit_destroy(in);
   free(in);
 }
 
@@ -220,12 +211,12 @@ void inst_each_table(const struct inst_trace *t, void (*fn)(void *, const char *
   if (t->table) fn(arg, t->table);
   const char *name;
   json_t *v;
-  json_object_foreach((json_t *)json_object_get(t->request, "RequestItems"), name, v) {
+  json_object_foreach((json_t *)t->request_items, name, v) {
     if (!t->table || strcmp(inst_table_name(mt, name), t->table) != 0) fn(arg, inst_table_name(mt, name));
   }
   size_t i;
   json_t *item;
-  json_array_foreach(json_object_get(t->request, "TransactItems"), i, item) {
+  json_array_foreach(t->transact_items, i, item) {
     const char *kinds[] = {"Get", "Put", "Update", "Delete", "ConditionCheck"};
     for (int k = 0; k < 5; k++) {
       const char *n = json_string_value(json_object_get(json_object_get(item, kinds[k]), "TableName"));
@@ -455,11 +446,6 @@ void inst_finding_write(struct jw *w, const struct inst_finding *f) {
 
 /*--------------------------------- Traces ----------------------------------*/
 
-static int64_t int_param(const json_t *in, const char *key) {
-  json_t *v = json_object_get(in, key);
-  return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
-}
-
 /* Fill the request part of the trace (idempotent). */
 static void trace_start(struct inst *in, struct ddb_request *r) {
   struct inst_trace *t = &r->trace;
@@ -493,24 +479,51 @@ static void trace_start(struct inst *in, struct ddb_request *r) {
   t->region = req_region(r);
   if (r->http) {
     t->peer = r->http->peer;
-    t->user_agent = http_header_get(r->http, "user-agent");
-    t->callsite = http_header_get(r->http, "x-ddbwatch-callsite");
-    if (t->callsite && !t->callsite[0]) t->callsite = NULL;
+    /* Both headers in one pass (cheap first-letter checks before comparing). */
+    for (size_t i = 0; i < r->http->nheaders; i++) {
+      const struct http_header *h = &r->http->headers[i];
+      char c = h->name[0] | 0x20;
+      if (c == 'u' && !t->user_agent && strcasecmp(h->name, "user-agent") == 0) t->user_agent = h->value;
+      else if (c == 'x' && !t->callsite && strcasecmp(h->name, "x-ddbwatch-callsite") == 0 && h->value[0])
+        t->callsite = h->value;
+    }
+    t->body = r->http->body;
     t->request_bytes = r->http->body_len;
   }
   t->request = r->in;
-  t->table = inst_table_name(t, json_string_value(json_object_get(r->in, "TableName")));
-  if (!t->table) {
-    /* A batch on one table names it too. */
-    json_t *items = json_object_get(r->in, "RequestItems");
-    if (json_object_size(items) == 1) t->table = inst_table_name(t, json_object_iter_key(json_object_iter(items)));
+  t->limit = t->segment = t->total_segments = -1;
+  /* One pass over the members (a hash lookup per parameter would cost more). */
+  const char *key;
+  json_t *v;
+  json_object_foreach(r->in, key, v) {
+    switch (key[0]) {
+    case 'T':
+      if (strcmp(key, "TableName") == 0) t->table = inst_table_name(t, json_string_value(v));
+      else if (strcmp(key, "TotalSegments") == 0 && json_is_integer(v)) t->total_segments = json_integer_value(v);
+      else if (strcmp(key, "TransactItems") == 0) t->transact_items = v;
+      break;
+    case 'I':
+      if (strcmp(key, "IndexName") == 0) t->index = json_string_value(v);
+      else if (strcmp(key, "Item") == 0) t->item = v;
+      break;
+    case 'L':
+      if (strcmp(key, "Limit") == 0 && json_is_integer(v)) t->limit = json_integer_value(v);
+      break;
+    case 'S':
+      if (strcmp(key, "Segment") == 0 && json_is_integer(v)) t->segment = json_integer_value(v);
+      else if (strcmp(key, "Select") == 0) t->select = json_string_value(v);
+      break;
+    case 'E':
+      if (strcmp(key, "ExclusiveStartKey") == 0) t->exclusive_start_key = true;
+      break;
+    case 'R':
+      if (strcmp(key, "RequestItems") == 0) t->request_items = v;
+      break;
+    }
   }
-  t->index = json_string_value(json_object_get(r->in, "IndexName"));
-  t->limit = int_param(r->in, "Limit");
-  t->segment = int_param(r->in, "Segment");
-  t->total_segments = int_param(r->in, "TotalSegments");
-  t->exclusive_start_key = json_object_get(r->in, "ExclusiveStartKey") != NULL;
-  t->select = json_string_value(json_object_get(r->in, "Select"));
+  /* A batch on one table names it too. */
+  if (!t->table && json_object_size(t->request_items) == 1)
+    t->table = inst_table_name(t, json_object_iter_key(json_object_iter((json_t *)t->request_items)));
   t->op_class = inst_op_class(t->operation);
   if (in->setup_phase && (t->op_class & INST_OP_DATA)) in->setup_phase = false;
   t->principal_class = classify(in, t->principal);

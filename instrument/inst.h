@@ -8,13 +8,13 @@
 ** The server's side of the contract (server/dispatch.c, server/main.c):
 **   inst_new()       at start-up, after the command line
 **   inst_start()     once the store is open: creates declared tables, starts the
-**                    audit flush timer
+**                    audit writer thread
 **   inst_begin()     for each request, once its request id is made
 **   inst_precheck()  for each request, after validation, before the operation:
 **                    runs request-only detectors; in enforce mode refuses
 **   inst_observe()   for each request with a request id, once answered
 **   inst_admin()     for every /_ddbwatch/ URL
-**   inst_shutdown()  when the server stops (closes the timer; flushes)
+**   inst_shutdown()  when the server stops (writes the audit log out)
 **   inst_free()      after the loop has ended
 ** Every entry point accepts a NULL struct inst and then does nothing.
 */
@@ -49,7 +49,7 @@ struct inst *inst_new(const char *config_path, const char *audit_path, char *err
 
 /* Attach to a running server: create the declared tables that are missing
 ** (through CreateTable's own validation), remember the tables that exist, and
-** start the audit flush timer on srv->loop. Returns 0, or -1 with err set. */
+** start the audit writer thread. Returns 0, or -1 with err set. */
 int inst_start(struct inst *in, struct ddb_server *srv, char *err, size_t errlen);
 
 /* Mark the request's start (for its latency); call once its id is made. */
@@ -72,10 +72,10 @@ void inst_admin(struct inst *in, const struct http_request *req, struct http_res
 /* Write buffered audit records to the file now. */
 void inst_flush(struct inst *in);
 
-/* Stop the flush timer (closing its handle on the loop) and flush. */
+/* Write every audit record received so far to the file (at shutdown). */
 void inst_shutdown(struct inst *in);
 
-/* Release everything (after the loop has run the handle closes). */
+/* Stop the writer thread (after writing everything out) and release everything. */
 void inst_free(struct inst *in);
 
 /* `ddbwatch report ...`: argv[0] is "report". Returns the process exit status. */

@@ -13,6 +13,7 @@
 #ifndef DDB_INST_INTERNAL_H
 #define DDB_INST_INTERNAL_H
 
+#include <pthread.h>
 #include <regex.h>
 #include <string.h>
 #include <stdbool.h>
@@ -68,6 +69,8 @@ void jw_arr(struct jw *w);                          /* [ */
 void jw_arr_end(struct jw *w);                      /* ] */
 void jw_str(struct jw *w, const char *s, size_t n); /* quoted, escaped */
 void jw_cstr(struct jw *w, const char *s);          /* NULL writes null */
+void jw_safe(struct jw *w, const char *s, size_t n); /* quoted, caller vouches: nothing to escape */
+#define jw_lit(w, s) jw_safe((w), (s), sizeof(s) - 1)  /* a string literal */
 void jw_int(struct jw *w, long long v);
 void jw_num(struct jw *w, double v);                /* up to 3 decimals */
 void jw_bool(struct jw *w, bool v);
@@ -263,8 +266,8 @@ struct inst {
   /* audit log */
   char *audit_path;
   int audit_fd;               /* -1: none */
-  struct jw audit_buf;        /* pending file bytes */
-  struct jw line;             /* scratch for one record */
+  struct jw audit_buf;        /* pending file bytes (writer thread) */
+  struct jw line;             /* scratch for one record (writer thread) */
   /* The parts of a record that repeat for one client, rendered once: the
   ** identity, source and constant CloudTrail fields; the resources of a table. */
   struct jw prefix;
@@ -273,9 +276,18 @@ struct inst {
   struct jw resources;
   char *resources_table;
   bool audit_error_reported;
-  uv_timer_t timer;
-  bool timer_started;
-  uint64_t rng;               /* event ids */
+  /* The audit writer thread and its queue (audit.c). mu guards the queue
+  ** and the flags; events_mu guards the events ring. */
+  pthread_t writer;
+  bool writer_started;
+  pthread_mutex_t mu, events_mu;
+  pthread_cond_t work, done;
+  struct audit_item *qhead, *qtail;
+  struct audit_item *released; /* rendered, for the loop thread to free */
+  size_t queued;
+  uint64_t enqueued, processed;
+  bool stop, flush_now;
+  uint64_t rng;               /* event ids (writer thread) */
   char time_cache[32];
   long long time_cache_sec;
 };
@@ -316,9 +328,15 @@ struct inst_expr_error {
 };
 bool inst_expr_error(struct inst_trace *t, struct inst_expr_error *out);
 
-/* Audit: build the record for t into in->line, keep it in the events ring and
-** append it to the file buffer. */
+/* Audit (audit.c). inst_audit_record queues t's record for the writer thread,
+** which renders it, keeps it in the events ring and appends it to the file. */
+void inst_audit_init(struct inst *in);    /* locks and conditions (inst_new) */
+void inst_audit_destroy(struct inst *in); /* (inst_free) */
+int inst_audit_start(struct inst *in);  /* start the writer thread */
+void inst_audit_stop(struct inst *in);  /* drain, write out, join */
 void inst_audit_record(struct inst *in, struct inst_trace *t);
+/* Wait until every queued record is rendered (and, with flush, written). */
+void inst_audit_sync(struct inst *in, bool flush);
 void inst_audit_flush(struct inst *in);
 
 /* Formats t (seconds since the epoch) as 2026-01-02T03:04:05Z (second precision). */

@@ -59,8 +59,11 @@ void jw_arr_end(struct jw *w) {
   w->comma = true;
 }
 
-/* True for the bytes JSON strings must escape. */
-static inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+/* 1 for the bytes JSON strings must escape: controls, '"' and '\\'. */
+static const unsigned char escape_table[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, ['\\'] = 1};
+#define needs_escape(c) escape_table[c]
 
 void jw_str(struct jw *w, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
@@ -94,6 +97,19 @@ void jw_str(struct jw *w, const char *s, size_t n) {
   }
   w->buf[w->len++] = '"';
   w->buf[w->len] = 0;
+  w->comma = true;
+}
+
+void jw_safe(struct jw *w, const char *s, size_t n) {
+  sep(w);
+  if (w->len + n + 3 > w->cap) grow(w, n + 2);
+  char *p = w->buf + w->len;
+  *p++ = '"';
+  memcpy(p, s, n);
+  p += n;
+  *p++ = '"';
+  *p = 0;
+  w->len = (size_t)(p - w->buf);
   w->comma = true;
 }
 

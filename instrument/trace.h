@@ -76,6 +76,7 @@ struct inst_trace {
   const char *user_agent;
   const char *callsite;      /* x-ddbwatch-callsite header, or NULL */
   const json_t *request;     /* parsed request body, or NULL */
+  const char *body;          /* the body as received (request_bytes long) */
   size_t request_bytes;
   double time;               /* request start, seconds since the epoch */
   uint64_t start_ns;         /* monotonic start (uv_hrtime) */
@@ -89,6 +90,9 @@ struct inst_trace {
   int64_t total_segments;    /* TotalSegments, -1 when absent */
   bool exclusive_start_key;  /* ExclusiveStartKey present */
   const char *select;        /* Select */
+  const json_t *item;        /* Item (PutItem), or NULL */
+  const json_t *request_items;  /* RequestItems (batches), or NULL */
+  const json_t *transact_items; /* TransactItems, or NULL */
 
   /* ---- Filled by operations ---- */
   const struct expr_ctx *expr_ctx; /* parsed expressions and the diagnostic of a

@@ -91,17 +91,17 @@ void det_size_pre(struct inst *in, struct inst_trace *t) {
   struct size_check c = {in, t, NULL};
   if ((int64_t)t->request_bytes > p->max_request_bytes)
     add_reason(&c, "requestBytes", (int64_t)t->request_bytes, p->max_request_bytes);
-  check_item(&c, json_object_get(t->request, "Item"));
+  check_item(&c, t->item);
   const char *table;
   json_t *reqs;
-  json_object_foreach((json_t *)json_object_get(t->request, "RequestItems"), table, reqs) {
+  json_object_foreach((json_t *)t->request_items, table, reqs) {
     size_t i;
     json_t *r;
     json_array_foreach(reqs, i, r) check_item(&c, json_object_get(json_object_get(r, "PutRequest"), "Item"));
   }
   size_t i;
   json_t *ti;
-  json_array_foreach(json_object_get(t->request, "TransactItems"), i, ti)
+  json_array_foreach(t->transact_items, i, ti)
       check_item(&c, json_object_get(json_object_get(ti, "Put"), "Item"));
   if (!c.reasons) return;
   json_t *first = json_array_get(c.reasons, 0);

@@ -136,6 +136,7 @@ static const struct inst_finding *newest(void) {
 
 /* The newest audit record, parsed (new reference). */
 static json_t *last_event(void) {
+  inst_audit_sync(srv.inst, false);
   size_t n = srv.inst->events.count;
   if (!n) return NULL;
   const struct inst_event *ev = inst_ring_at(&srv.inst->events, n - 1);
@@ -483,6 +484,7 @@ TEST(audit_record_shape) {
   CHECK_STR(text, "{\"conditionExpression\":\"attribute_not_exists(#p)\",\"expressionAttributeNames\":"
                   "{\"#p\":\"pk\"},\"item\":[\"pk\",\"password\"],\"key\":{\"pk\":\"u1\"},\"tableName\":\"Users\"}");
   free(text);
+  inst_audit_sync(srv.inst, false);
   CHECK(strstr(srv.inst->events.count ? ((struct inst_event *)inst_ring_at(&srv.inst->events,
                                                                             srv.inst->events.count - 1))->text
                                       : "",
@@ -517,7 +519,7 @@ TEST(audit_file_is_buffered_and_flushed) {
   int fd = mkstemp(path);
   close(fd);
   audit_path = path;
-  start(base_config);
+  start("{\"tables\":[" TABLE("Users") "],\"audit\":{\"flushSeconds\":3600}}");
   for (int i = 0; i < 10; i++)
     CHECK(call("app", "GetItem", NULL, "{\"TableName\":\"Users\",\"Key\":{\"pk\":{\"S\":\"a\"}}}") == 200);
   FILE *f = fopen(path, "r");
