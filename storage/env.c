@@ -93,6 +93,8 @@ void store_close(struct store *s) {
   char err[128];
   store_flush(s, err, sizeof err);
   if (s->reader) mdb_txn_abort(s->reader);
+  free(s->sizes);
+  free(s->iwrites);
   catalog__free(s);
   mdb_env_close(s->env);
   free(s);
@@ -252,15 +254,38 @@ void store__end_read(struct store *s, MDB_txn *txn, bool own) {
   if (own) mdb_txn_abort(txn);
 }
 
+/* Grow *arr (of elem-size entries, capacity *cap) to hold at least need. */
+static void *grow(void *arr, int *cap, int need, size_t elem) {
+  if (need <= *cap) return arr;
+  int n = *cap ? *cap * 2 : 16;
+  while (n < need) n *= 2;
+  void *p = realloc(arr, (size_t)n * elem);
+  if (!p) abort();
+  *cap = n;
+  return p;
+}
+
+struct size_delta *store__more_sizes(struct store_txn *t) {
+  struct store *s = t->store;
+  s->sizes = grow(s->sizes, &s->sizes_cap, t->nsizes + 1, sizeof *s->sizes);
+  t->sizes = s->sizes;
+  return &t->sizes[t->nsizes++];
+}
+
+struct store_index_write *store__more_iwrites(struct store_txn *t) {
+  struct store *s = t->store;
+  s->iwrites = grow(s->iwrites, &s->iwrites_cap, t->niwrites + 1, sizeof *s->iwrites);
+  t->iwrites = s->iwrites;
+  return &t->iwrites[t->niwrites++];
+}
+
 void store__add_size(struct store_txn *t, struct table *tbl, int64_t delta) {
   for (int i = 0; i < t->nsizes; i++)
     if (t->sizes[i].table == tbl) {
       t->sizes[i].delta += delta;
       return;
     }
-  if (t->nsizes < (int)(sizeof t->sizes / sizeof t->sizes[0])) {
-    t->sizes[t->nsizes].table = tbl;
-    t->sizes[t->nsizes].delta = delta;
-    t->nsizes++;
-  }
+  struct size_delta *d = store__more_sizes(t);
+  d->table = tbl;
+  d->delta = delta;
 }

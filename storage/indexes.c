@@ -412,13 +412,10 @@ static void record_units(struct store_txn *t, const struct table *tbl, const str
       t->iwrites[i].units += units;
       return;
     }
-  int cap = (int)(sizeof t->iwrites / sizeof t->iwrites[0]);
-  if (t->niwrites < cap) {
-    t->iwrites[t->niwrites].table = tbl;
-    t->iwrites[t->niwrites].index = ix;
-    t->iwrites[t->niwrites].units = units;
-    t->niwrites++;
-  }
+  struct store_index_write *w = store__more_iwrites(t);
+  w->table = tbl;
+  w->index = ix;
+  w->units = units;
 }
 
 static int adjust_isize(struct store_txn *t, const struct table *tbl, const struct index *ix,

@@ -104,20 +104,27 @@ struct store_txn {
   bool nested;                  /* an atomic write: its own nested txn */
   struct table *created;        /* table to add to the cache on commit */
   struct table *dropped;        /* table to remove from the cache on commit */
+  /* Per-table size changes, applied on commit, and the write units that item
+  ** writes charged to each secondary index (1 KB per entry written or deleted,
+  ** for ReturnConsumedCapacity; see items_put). Both arrays belong to the store
+  ** (one write transaction is open at a time) and stay readable after commit,
+  ** until the next write transaction begins. */
   struct size_delta {
     struct table *table;
     int64_t delta;
-  } sizes[8];                   /* per-table size changes, applied on commit */
+  } *sizes;
   int nsizes;
-  /* Write units that item writes charged to each secondary index (1 KB per
-  ** entry written or deleted), for ReturnConsumedCapacity; see items_put. */
   struct store_index_write {
     const struct table *table;
     const struct index *index;
     uint32_t units;
-  } iwrites[64];
+  } *iwrites;
   int niwrites;
 };
+
+/* Room for one more entry in t->sizes / t->iwrites (grows the store's arrays). */
+struct size_delta *store__more_sizes(struct store_txn *t);
+struct store_index_write *store__more_iwrites(struct store_txn *t);
 
 /*
 ** Group commit. The write transactions of one event-loop turn share one LMDB

@@ -18,6 +18,11 @@ struct store {
   MDB_txn *batch;     /* the group-commit write txn of this loop turn, or NULL */
   MDB_txn *reader;    /* a reset read-only txn kept for reuse, or NULL */
   bool reader_in_use;
+  /* Scratch arrays behind struct store_txn's sizes and iwrites. */
+  struct size_delta *sizes;
+  int sizes_cap;
+  struct store_index_write *iwrites;
+  int iwrites_cap;
 };
 
 /* A txn to read the latest state with: the open batch if there is one (it
