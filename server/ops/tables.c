@@ -411,7 +411,10 @@ int op_list_tables(struct ddb_request *r, json_t **out) {
 /*------------------------------ UpdateTable --------------------------------*/
 
 /* The request-level rules (recorded from AWS in dynalite's
-** validations/updateTable.js). */
+** validations/updateTable.js). The text for a request that changes nothing is
+** today's (ack-api-quirks DDB-TABLE-015/-442, real DynamoDB in us-east-1 and
+** us-west-2, 2026-10): it lists every member that could make a change, less
+** MultiRegionConsistency when the request carries it. */
 static int check_update_table(struct ddb_request *r) {
   json_t *in = r->in;
   const json_t *updates = json_object_get(in, "GlobalSecondaryIndexUpdates");
@@ -427,7 +430,10 @@ static int check_update_table(struct ddb_request *r) {
   if (!any)
     return ddb_fail(&r->err, DDB_VALIDATION,
                     "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                    "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+                    "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, "
+                    "MultiAccountReplicaReady, ReplicaTransitRoleArn, %sDeletionProtectionEnabled, "
+                    "OnDemandThroughput, WarmThroughput or TableClass is required",
+                    json_object_get(in, "MultiRegionConsistency") ? "" : "MultiRegionConsistency, ");
   const char *billing = req_str(in, "BillingMode");
   const json_t *pt = json_object_get(in, "ProvisionedThroughput");
   if (billing && strcmp(billing, "PROVISIONED") == 0 && !pt)
