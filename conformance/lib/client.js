@@ -14,6 +14,8 @@ const { SignatureV4 } = require('@smithy/signature-v4');
 const { Sha256 } = require('@aws-crypto/sha256-js');
 
 const API_VERSION = 'DynamoDB_20120810';
+// The calls that change a table's definition; Client.send runs them one at a time.
+const CONTROL_PLANE = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
 
 // CRC32 (IEEE) of a buffer, as DynamoDB puts in x-amz-crc32.
 let crcTable = null;
@@ -104,11 +106,13 @@ class Client {
         'x-amz-date': new Date().toISOString().replace(/[-:]|\.\d{3}/g, '') };
     }
     const finalHeaders = { ...signed, ...(raw.headers || {}) };
-    if (op !== 'CreateTable' && op !== 'DeleteTable') return this._exchange(method, path, finalHeaders, payload);
-    // Table creations and deletions go one at a time: DynamoDB Local 1.25
-    // answers 500 to a provisioned CreateTable that races another table's
-    // creation or deletion. It costs nothing elsewhere (both calls return
-    // at once; waiting for ACTIVE happens outside this queue).
+    if (!CONTROL_PLANE.has(op)) return this._exchange(method, path, finalHeaders, payload);
+    // Table creations, updates and deletions go one at a time: DynamoDB
+    // Local 1.25 answers 500 InternalFailure, now and then, to a provisioned
+    // CreateTable or to an UpdateTable (even one it would refuse) that races
+    // another table's creation, update or deletion. It costs nothing
+    // elsewhere (these calls return at once; waiting for ACTIVE happens
+    // outside this queue).
     const run = this.controlPlane.then(() => this._exchange(method, path, finalHeaders, payload));
     this.controlPlane = run.catch(() => {});
     return run;
