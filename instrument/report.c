@@ -351,7 +351,7 @@ int inst_report_main(int argc, char **argv) {
   struct report r = {.path = log};
   read_log(&r, in);
   fclose(in);
-  qsort(r.groups, r.ngroups, sizeof *r.groups, group_cmp);
+  if (r.ngroups) qsort(r.groups, r.ngroups, sizeof *r.groups, group_cmp);
   size_t failing = 0;
   for (int s = fail_on >= 0 ? fail_on : INST_CRITICAL + 1; s <= INST_CRITICAL; s++) failing += r.by_severity[s];
 
