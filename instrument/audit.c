@@ -53,6 +53,7 @@ struct audit_item {
   uint64_t seq;
   const char *body; /* the request body as sent (packed below; may hold NULs) */
   size_t body_len;
+  size_t bytes;     /* allocated for the item, strings and body */
   double time, latency_ms;
   int status;
   size_t request_bytes;
@@ -553,6 +554,7 @@ static void *writer_main(void *arg) {
     bool flush = in->flush_now;
     size_t n = in->queued;
     in->queued = 0;
+    in->queued_bytes = 0;
     pthread_mutex_unlock(&in->mu);
     struct audit_item *done = list, *last = NULL;
     for (struct audit_item *e = list; e; e = e->next) {
@@ -671,7 +673,9 @@ static void render_extras(struct inst *in, struct inst_trace *t, struct jw *top,
   }
 }
 
-#define MAX_QUEUED 65536 /* the loop waits for the writer beyond this */
+/* The loop waits for the writer beyond either bound (memory stays bounded). */
+#define MAX_QUEUED 65536
+#define MAX_QUEUED_BYTES (64u << 20)
 
 void inst_audit_record(struct inst *in, struct inst_trace *t) {
   struct jw top = {0}, dw = {0};
@@ -733,7 +737,14 @@ void inst_audit_record(struct inst *in, struct inst_trace *t) {
     return;
   }
   pthread_mutex_lock(&in->mu);
-  while (in->queued >= MAX_QUEUED) pthread_cond_wait(&in->done, &in->mu);
+  size_t bytes = sizeof *e + total + body_len;
+  while (in->queued >= MAX_QUEUED || (in->queued && in->queued_bytes + bytes > MAX_QUEUED_BYTES)) {
+    in->flush_now = true; /* wake it: the queue is full */
+    pthread_cond_signal(&in->work);
+    pthread_cond_wait(&in->done, &in->mu);
+  }
+  e->bytes = bytes;
+  in->queued_bytes += bytes;
   bool wake = in->queued + 1 == WAKE_AT;
   if (in->qtail) in->qtail->next = e;
   else in->qhead = e;

@@ -284,7 +284,7 @@ struct inst {
   pthread_cond_t work, done;
   struct audit_item *qhead, *qtail;
   struct audit_item *released; /* rendered, for the loop thread to free */
-  size_t queued;
+  size_t queued, queued_bytes;
   uint64_t enqueued, processed;
   bool stop, flush_now;
   uint64_t rng;               /* event ids (writer thread) */
