@@ -594,6 +594,13 @@ static void violation(struct validate_list *l, const struct seg *at, const struc
     sb_str(&b, "Value");
   } else if (!v || json_is_null(v)) {
     sb_str(&b, "Value null");
+  } else if (strcmp(s->name, "BatchGetRequestMap") == 0) {
+    /* BatchGetItem echoes its RequestItems map as compact JSON, not as Java
+    ** objects (paritysuite tests/tier3/error-messages/batchGetItem.test.ts,
+    ** us-east-1 and eu-west-2, 2026-10-09). */
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    sb_printf(&b, "Value '%s'", text ? text : "");
+    free(text);
   } else {
     sb_str(&b, "Value '");
     render(&b, s, v);
