@@ -89,6 +89,20 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
     }
   }
 
+  /* A ProjectionExpression for one table and AttributesToGet for another mix
+  ** the two kinds of parameter as much as one table's pair does: real
+  ** DynamoDB refuses the call (paritysuite batchGetItem.test.ts). */
+  bool any_pe = false, any_atg = false;
+  json_object_foreach(items, tname, treq) {
+    if (json_object_get(treq, "ProjectionExpression")) any_pe = true;
+    if (json_object_get(treq, "AttributesToGet")) any_atg = true;
+  }
+  if (any_pe && any_atg)
+    return ddb_fail(&r->err, DDB_VALIDATION,
+                    "Can not use both expression and non-expression parameters in the same request: "
+                    "Non-expression parameters: {AttributesToGet} Expression parameters: "
+                    "{ProjectionExpression}");
+
   /* Tables and keys against their schemas, duplicates. */
   json_object_foreach(items, tname, treq) {
     struct table *tbl = item_find_table(r, tname);
