@@ -18,6 +18,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -72,9 +73,11 @@ seed "$port_base"
 # Best of ROUNDS: on a shared machine noise only ever slows a run down.
 rounds=${ROUNDS:-5}
 best_ar=0 best_br=0 best_ac=999999 best_bc=999999
+ratios=()
 for round in $(seq 1 "$rounds"); do
   read -r r c < <(measure "$port_inst" "$pid_inst")
   read -r r2 c2 < <(measure "$port_base" "$pid_base")
+  ratios+=("$(awk -v a="$r" -v b="$r2" 'BEGIN { printf "%.4f", a / b }')")
   echo "round $round: instrumented $r req/s ($c us CPU/request), without $r2 req/s ($c2 us CPU/request)"
   best_ar=$(awk -v a="$best_ar" -v b="$r" 'BEGIN { print (b > a) ? b : a }')
   best_br=$(awk -v a="$best_br" -v b="$r2" 'BEGIN { print (b > a) ? b : a }')
@@ -82,6 +85,8 @@ for round in $(seq 1 "$rounds"); do
   best_bc=$(awk -v a="$best_bc" -v b="$c2" 'BEGIN { print (b < a) ? b : a }')
 done
 echo "audit log: $(wc -l <"$work/audit.log") records on disk (the rest still buffered)"
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+awk -v m="$median" 'BEGIN { printf "median per-round throughput ratio instrumented/without: %.3f (%.1f%% lost)\n", m, 100 * (1 - m) }'
 awk -v ar="$best_ar" -v br="$best_br" -v ac="$best_ac" -v bc="$best_bc" 'BEGIN {
   printf "best throughput: instrumented %d req/s, without %d req/s: %.1f%% lost\n", ar, br, 100 * (1 - ar / br)
   printf "best CPU per request: instrumented %.2f us, without %.2f us: %.1f%% more\n", ac, bc, 100 * (ac / bc - 1) }'
