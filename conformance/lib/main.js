@@ -61,6 +61,12 @@ async function pool(items, n, fn) {
   await Promise.all(workers);
 }
 
+// An error case is one that expects an error response at some step (what it
+// is there to check); the others check successful answers.
+function isErrorCase(c) {
+  return c.steps.some((s) => s.expect && (s.expect.error || s.expect.type || (s.expect.status || 200) >= 400));
+}
+
 function selectCases(groups, filter) {
   const re = filter ? new RegExp(filter) : null;
   const all = [];
@@ -214,13 +220,21 @@ async function main() {
 
   if (opts.list) {
     const per = new Map();
+    const tally = (k, err) => {
+      if (!per.has(k)) per.set(k, { n: 0, errors: 0 });
+      const t = per.get(k);
+      t.n++;
+      if (err) t.errors++;
+    };
     for (const c of cases) {
       process.stdout.write(`${c.id}  ${c.title}\n`);
-      const k = c.group.operation;
-      per.set(k, (per.get(k) || 0) + 1);
+      const err = isErrorCase(c);
+      tally(c.group.operation, err);
     }
-    for (const [k, v] of per) process.stdout.write(`# ${k}: ${v}\n`);
-    process.stdout.write(`# total: ${cases.length}\n`);
+    const total = { n: cases.length, errors: cases.filter(isErrorCase).length };
+    for (const [k, t] of [...per, ['total', total]]) {
+      process.stdout.write(`# ${k}: ${t.n} (${t.errors} errors, ${t.n - t.errors} successes)\n`);
+    }
     return 0;
   }
 

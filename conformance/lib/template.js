@@ -68,6 +68,8 @@ function expand(value, vars) {
         return cur;
       }
       if (GENERATORS[k]) return GENERATORS[k](expand(value[k], vars));
+      // A pattern marker of lib/match.js, not a generator: keep it, fill in its list.
+      if (k === '$unordered') return { $unordered: expand(value[k], vars) };
       if (/^\$[a-z]/.test(k)) throw new Error(`unknown generator ${k}`);
     }
     const out = {};

@@ -109,5 +109,6 @@ test('checkResponse checks the CRC32, the request id and the error shape', () =>
 test('run --list prints the cases and their count', () => {
   const out = execFileSync(path.join(__dirname, '..', 'run'), ['--list', '--filter', '^Protocol-basics-1$'], { encoding: 'utf8' });
   assert.match(out, /^Protocol-basics-1 /m);
-  assert.match(out, /# total: 1$/m);
+  assert.match(out, /^# Protocol: 1 \(0 errors, 1 successes\)$/m);
+  assert.match(out, /^# total: 1 \(0 errors, 1 successes\)$/m);
 });
