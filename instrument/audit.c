@@ -23,7 +23,7 @@
 **
 ** Cost: the loop thread only copies what the record needs (strings and the
 ** request body's bytes) into one queued struct audit_item; a writer thread
-** parses the body again and renders the JSON text (with struct jw, no jansson tree), keeps it in the
+** redacts the body's text (redact.c) and renders the JSON text (with struct jw, no jansson tree), keeps it in the
 ** events ring and appends it to the file from a buffer: when it holds 64 KB,
 ** every audit.flushSeconds, on POST /_ddbwatch/flush and at shutdown; never
 ** fsync'd. Findings and malformed-expression details, which only the loop
@@ -42,10 +42,8 @@
 #include "request.h"
 #include "storage/store.h"
 
-#define REDACTED "***(Redacted)"
 #define FLUSH_AT (64 * 1024)
 #define WAKE_AT 512 /* queued records that wake the writer (fewer: its timer does) */
-#define MAX_PARAM_DEPTH 12
 
 /* One request's record, as the writer thread needs it (strings packed after it). */
 struct audit_item {
@@ -65,224 +63,6 @@ struct audit_item {
   const char *dw_extra;  /* "findings":[...],"expressionError":{...} or NULL */
   char strings[];
 };
-
-/*--------------------------- Request parameters ----------------------------*/
-
-/* {"attr": "value"} for S/N/B keys; other types keep their AttributeValue so a
-** key of the wrong type (an attack's fingerprint) stays visible. */
-static void write_key(struct jw *w, const json_t *key) {
-  if (!json_is_object(key)) {
-    jw_json(w, key);
-    return;
-  }
-  jw_obj(w);
-  const char *name;
-  json_t *av;
-  json_object_foreach((json_t *)key, name, av) {
-    jw_key(w, name);
-    json_t *s = json_object_size(av) == 1 ? json_object_iter_value(json_object_iter(av)) : NULL;
-    const char *type = json_object_size(av) == 1 ? json_object_iter_key(json_object_iter(av)) : "";
-    if (json_is_string(s) && type[1] == 0 && (type[0] == 'S' || type[0] == 'N' || type[0] == 'B'))
-      jw_str(w, json_string_value(s), json_string_length(s));
-    else
-      jw_json(w, av);
-  }
-  jw_obj_end(w);
-}
-
-static void write_names(struct jw *w, const json_t *item) {
-  jw_arr(w);
-  const char *name;
-  json_t *av;
-  json_object_foreach((json_t *)item, name, av) jw_cstr(w, name);
-  jw_arr_end(w);
-}
-
-/* A PartiQL statement with every '...' literal replaced. */
-static void write_statement(struct jw *w, const char *s) {
-  struct jw tmp = {0};
-  while (*s) {
-    if (*s != '\'') {
-      size_t n = strcspn(s, "'");
-      jw_raw(&tmp, s, n);
-      s += n;
-      continue;
-    }
-    s++;
-    while (*s) {
-      if (*s == '\'' && s[1] == '\'') s += 2;
-      else if (*s == '\'') {
-        s++;
-        break;
-      } else s++;
-    }
-    jw_raw(&tmp, REDACTED, strlen(REDACTED));
-  }
-  jw_str(w, tmp.buf ? tmp.buf : "", tmp.len);
-  jw_free(&tmp);
-}
-
-static void write_value(struct jw *w, const char *key, const json_t *v, int depth);
-
-/* The members of a request object; user_keys: the keys are data (table or
-** attribute names) and are written as they are, not in lowerCamelCase. */
-static void write_object(struct jw *w, const json_t *obj, bool user_keys, int depth,
-                         const struct audit_item *keys) {
-  if (depth > MAX_PARAM_DEPTH) {
-    jw_null(w);
-    return;
-  }
-  jw_obj(w);
-  const char *key;
-  json_t *v;
-  json_object_foreach((json_t *)obj, key, v) {
-    if (user_keys) {
-      jw_key(w, key);
-      write_value(w, NULL, v, depth + 1);
-      continue;
-    }
-    char camel[64];
-    size_t n = strlen(key);
-    if (n >= sizeof camel) n = sizeof camel - 1;
-    memcpy(camel, key, n);
-    camel[n] = 0;
-    if (camel[0] >= 'A' && camel[0] <= 'Z') camel[0] = (char)(camel[0] - 'A' + 'a');
-    jw_key(w, camel);
-    if (key[0] == 'I' && strcmp(key, "Item") == 0 && json_is_object(v)) {
-      write_names(w, v);
-      if (keys) {
-        /* CloudTrail also shows the key of a written item. */
-        jw_key(w, "key");
-        jw_obj(w);
-        const char *kn[2] = {keys->pk, keys->sk};
-        for (int i = 0; i < 2; i++) {
-          json_t *av = kn[i] ? json_object_get(v, kn[i]) : NULL;
-          if (!av) continue;
-          json_t *s = json_object_size(av) == 1 ? json_object_iter_value(json_object_iter(av)) : NULL;
-          jw_key(w, kn[i]);
-          if (json_is_string(s)) jw_str(w, json_string_value(s), json_string_length(s));
-          else jw_json(w, av);
-        }
-        jw_obj_end(w);
-      }
-    } else {
-      write_value(w, key, v, depth + 1);
-    }
-  }
-  jw_obj_end(w);
-}
-
-/* How a request member is written; found by name once per member. */
-enum member {
-  M_PLAIN,      /* lowerCamelCase name, value written as it is (objects recursed) */
-  M_KEY,        /* Key, ExclusiveStartKey: key values shown */
-  M_KEYS,       /* Keys: a list of keys */
-  M_ITEM,       /* Item: attribute names only */
-  M_VALUES,     /* ExpressionAttributeValues: every value redacted */
-  M_VALUE_LIST, /* AttributeValueList, Parameters: a list, every element redacted */
-  M_VALUE,      /* Value (legacy conditions and updates): redacted */
-  M_STATEMENT,  /* Statement: PartiQL with literals redacted */
-  M_DATA_KEYS,  /* maps keyed by table or attribute names: keys kept as they are */
-};
-
-static enum member member_kind(const char *key) {
-  static const struct {
-    const char *name;
-    enum member kind;
-  } members[] = {
-      {"Key", M_KEY},
-      {"ExclusiveStartKey", M_KEY},
-      {"Keys", M_KEYS},
-      {"Item", M_ITEM},
-      {"ExpressionAttributeValues", M_VALUES},
-      {"AttributeValueList", M_VALUE_LIST},
-      {"Parameters", M_VALUE_LIST},
-      {"Value", M_VALUE},
-      {"Statement", M_STATEMENT},
-      {"RequestItems", M_DATA_KEYS},
-      {"ScanFilter", M_DATA_KEYS},
-      {"QueryFilter", M_DATA_KEYS},
-      {"KeyConditions", M_DATA_KEYS},
-      {"Expected", M_DATA_KEYS},
-      {"AttributeUpdates", M_DATA_KEYS},
-      {"ExpressionAttributeNames", M_DATA_KEYS},
-  };
-  /* Only these first letters start a special member. */
-  if (!key || !strchr("KEIAPVSRQ", key[0])) return M_PLAIN;
-  for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
-    if (members[i].name[0] == key[0] && strcmp(members[i].name, key) == 0) return members[i].kind;
-  return M_PLAIN;
-}
-
-static void write_scalar(struct jw *w, const json_t *v) {
-  switch (json_typeof(v)) {
-  case JSON_STRING: jw_str(w, json_string_value(v), json_string_length(v)); break;
-  case JSON_INTEGER: jw_int(w, (long long)json_integer_value(v)); break;
-  case JSON_TRUE: jw_bool(w, true); break;
-  case JSON_FALSE: jw_bool(w, false); break;
-  case JSON_NULL: jw_null(w); break;
-  default: jw_json(w, v);
-  }
-}
-
-static void write_value(struct jw *w, const char *key, const json_t *v, int depth) {
-  enum member kind = member_kind(key);
-  size_t i;
-  json_t *el;
-  const char *name;
-  switch (kind) {
-  case M_KEY:
-    write_key(w, v);
-    return;
-  case M_KEYS:
-    if (!json_is_array(v)) break;
-    jw_arr(w);
-    json_array_foreach(v, i, el) write_key(w, el);
-    jw_arr_end(w);
-    return;
-  case M_ITEM:
-    if (!json_is_object(v)) break;
-    write_names(w, v);
-    return;
-  case M_VALUES:
-    if (!json_is_object(v)) break;
-    jw_obj(w);
-    json_object_foreach((json_t *)v, name, el) {
-      jw_key(w, name);
-      jw_cstr(w, REDACTED);
-    }
-    jw_obj_end(w);
-    return;
-  case M_VALUE_LIST:
-    if (!json_is_array(v)) break;
-    jw_arr(w);
-    for (i = 0; i < json_array_size(v); i++) jw_cstr(w, REDACTED);
-    jw_arr_end(w);
-    return;
-  case M_VALUE:
-    if (!json_is_object(v)) break;
-    jw_cstr(w, REDACTED);
-    return;
-  case M_STATEMENT:
-    if (!json_is_string(v)) break;
-    write_statement(w, json_string_value(v));
-    return;
-  default:
-    break;
-  }
-  if (json_is_object(v)) {
-    write_object(w, v, kind == M_DATA_KEYS, depth, NULL);
-  } else if (json_is_array(v)) {
-    jw_arr(w);
-    json_array_foreach(v, i, el) {
-      if (json_is_object(el)) write_object(w, el, false, depth + 1, NULL);
-      else write_scalar(w, el);
-    }
-    jw_arr_end(w);
-  } else {
-    write_scalar(w, v);
-  }
-}
 
 /*--------------------------------- Record ----------------------------------*/
 
@@ -420,12 +200,9 @@ static void render(struct inst *in, const struct audit_item *e) {
   if (e->op_known) jw_safe(w, e->operation, strlen(e->operation));
   else jw_cstr(w, e->operation);
   jw_key(w, "requestParameters");
-  /* Parsed again here, off the loop thread: sharing the loop's tree would
-  ** mean sharing reference counts and delaying its free. */
-  json_t *request = e->body_len ? json_loadb(e->body, e->body_len, JSON_ALLOW_NUL, NULL) : NULL;
-  if (json_is_object(request)) write_object(w, request, false, 0, e->pk ? e : NULL);
+  /* From the body's text (redact.c): no tree is shared with the loop thread. */
+  if (e->body_len) inst_redact_params(w, e->body, e->body_len, e->pk, e->sk);
   else jw_null(w);
-  json_decref(request);
   jw_key(w, "responseElements"), jw_null(w);
   jw_key(w, "requestID"), jw_safe(w, e->request_id, strlen(e->request_id)); /* [A-Z0-9] */
   jw_key(w, "eventID"), write_event_id(in, w);

@@ -339,6 +339,11 @@ void inst_audit_record(struct inst *in, struct inst_trace *t);
 void inst_audit_sync(struct inst *in, bool flush);
 void inst_audit_flush(struct inst *in);
 
+/* requestParameters from a request body's JSON text, redacted as CloudTrail
+** does (redact.c); pk/sk name the key attributes an Item shows (or NULL).
+** Writes null unless body is a valid JSON object. */
+void inst_redact_params(struct jw *w, const char *body, size_t len, const char *pk, const char *sk);
+
 /* Formats t (seconds since the epoch) as 2026-01-02T03:04:05Z (second precision). */
 void inst_format_time(double t, char out[32], bool millis);
 

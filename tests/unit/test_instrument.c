@@ -181,6 +181,46 @@ TEST(json_writer) {
   jw_free(&w);
 }
 
+TEST(redacted_request_parameters) {
+  static const struct {
+    const char *body, *pk, *want;
+  } rows[] = {
+      {"{\"TableName\":\"T\",\"Key\":{\"id\":{\"S\":\"a\\\"b\"},\"n\":{\"N\":\"1\"}}}", NULL,
+       "{\"tableName\":\"T\",\"key\":{\"id\":\"a\\\"b\",\"n\":\"1\"}}"},
+      /* a key of the wrong type stays visible (copied as sent) */
+      {"{ \"Key\" : { \"id\" : { \"L\" : [ { \"S\" : \"x\" } ] } } }", NULL,
+       "{\"key\":{\"id\":{ \"L\" : [ { \"S\" : \"x\" } ] }}}"},
+      {"{\"TableName\":\"T\",\"Item\":{\"id\":{\"S\":\"u1\"},\"pw\":{\"S\":\"secret\"}}}", "id",
+       "{\"tableName\":\"T\",\"item\":[\"id\",\"pw\"],\"key\":{\"id\":\"u1\"}}"},
+      {"{\"KeyConditionExpression\":\"#k = :v\",\"ExpressionAttributeNames\":{\"#k\":\"Id\"},"
+       "\"ExpressionAttributeValues\":{\":v\":{\"S\":\"secret\"}},\"Limit\":10,\"ConsistentRead\":true}",
+       NULL,
+       "{\"keyConditionExpression\":\"#k = :v\",\"expressionAttributeNames\":{\"#k\":\"Id\"},"
+       "\"expressionAttributeValues\":{\":v\":\"***(Redacted)\"},\"limit\":10,\"consistentRead\":true}"},
+      {"{\"ScanFilter\":{\"Email\":{\"ComparisonOperator\":\"NE\",\"AttributeValueList\":[{\"S\":\"x\"}]}}}",
+       NULL,
+       "{\"scanFilter\":{\"Email\":{\"comparisonOperator\":\"NE\",\"attributeValueList\":[\"***(Redacted)\"]}}}"},
+      {"{\"RequestItems\":{\"Users\":{\"Keys\":[{\"id\":{\"S\":\"a\"}},{\"id\":{\"S\":\"b\"}}]}}}", NULL,
+       "{\"requestItems\":{\"Users\":{\"keys\":[{\"id\":\"a\"},{\"id\":\"b\"}]}}}"},
+      {"{\"RequestItems\":{\"T\":[{\"PutRequest\":{\"Item\":{\"id\":{\"S\":\"a\"},\"x\":{\"N\":\"1\"}}}}]}}", "id",
+       "{\"requestItems\":{\"T\":[{\"putRequest\":{\"item\":[\"id\",\"x\"]}}]}}"},
+      {"{\"Statement\":\"SELECT * FROM \\\"T\\\" WHERE a = 'x''y' OR b <> 'z'\",\"Parameters\":[{\"S\":\"p\"}]}", NULL,
+       "{\"statement\":\"SELECT * FROM \\\"T\\\" WHERE a = ***(Redacted) OR b <> ***(Redacted)\","
+       "\"parameters\":[\"***(Redacted)\"]}"},
+      {"{\"AttributeUpdates\":{\"n\":{\"Action\":\"PUT\",\"Value\":{\"N\":\"5\"}}},\"Empty\":{},\"List\":[]}", NULL,
+       "{\"attributeUpdates\":{\"n\":{\"action\":\"PUT\",\"value\":\"***(Redacted)\"}},\"empty\":{},\"list\":[]}"},
+      {"{\"TableName\":\"T\"", NULL, "null"},
+      {"[1,2]", NULL, "null"},
+      {"{\"a\":1} x", NULL, "null"},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    struct jw w = {0};
+    inst_redact_params(&w, rows[i].body, strlen(rows[i].body), rows[i].pk, NULL);
+    CHECK_STR(w.buf, rows[i].want);
+    jw_free(&w);
+  }
+}
+
 TEST(windows_and_maps) {
   struct inst_window w = {0};
   CHECK_INT(inst_window_hit(&w, 100, 60), 1);
@@ -632,7 +672,7 @@ static void cleanup(void) { stop(); }
 
 TEST(done) { cleanup(); }
 
-TEST_MAIN(json_writer, windows_and_maps, config_errors, declared_tables, ddb006_full_table_read,
+TEST_MAIN(json_writer, redacted_request_parameters, windows_and_maps, config_errors, declared_tables, ddb006_full_table_read,
           ddb007_table_walk, ddb008_ddb009_scan_parameters, ddb012_unknown_or_dynamic_table,
           ddb013_enumeration, ddb015_ddb016_control_plane, ddb019_malformed_expressions,
           ddb024_oversized, enforce_refuses_and_writes_nothing, audit_record_shape,
