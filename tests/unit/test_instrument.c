@@ -358,9 +358,14 @@ TEST(ddb008_ddb009_scan_parameters) {
   CHECK(call("app", "Scan", NULL, "{\"TableName\":\"Users\"}") == 200);
   CHECK_INT(count("DDB009"), 1);
   CHECK_INT(newest()->severity, INST_LOW);
+  CHECK_STR(newest()->callsite, "Scan Users"); /* no header: the request's shape */
+  CHECK(call("app", "Scan", NULL, "{\"TableName\":\"Users\",\"FilterExpression\":\"#n  =   :v1\","
+                                  "\"ExpressionAttributeNames\":{\"#n\":\"name\"},"
+                                  "\"ExpressionAttributeValues\":{\":v1\":{\"S\":\"x\"}}}") == 200);
+  CHECK_STR(newest()->callsite, "Scan Users Filter=# = :");
   CHECK(call("app", "Query", NULL, "{\"TableName\":\"Users\",\"Limit\":5000,\"KeyConditionExpression\":\"pk = :p\","
                                    "\"ExpressionAttributeValues\":{\":p\":{\"S\":\"a\"}}}") == 200);
-  CHECK_INT(count("DDB009"), 2);
+  CHECK_INT(count("DDB009"), 3);
 }
 
 TEST(ddb012_unknown_or_dynamic_table) {
