@@ -43,6 +43,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 stage "sanitizer build" env CC=clang scripts/build.sh "$asan" -DCMAKE_BUILD_TYPE=Debug -DDDB_SANITIZE=ON
 stage "unit tests (ASan+UBSan)" ctest --test-dir "$asan" --output-on-failure
 stage "end-to-end tests (ASan+UBSan)" env DDBWATCH_BIN="$asan/ddbwatch" tests/e2e/run.sh
+stage "instrumentation tests (ASan+UBSan)" env DDBWATCH_BIN="$asan/ddbwatch" tests/instrument/run.sh
 
 stage "conformance runner's own tests" node --test conformance/test/
 stage "conformance against DynamoDB Local" conformance/ci.sh "$build/ddbwatch"

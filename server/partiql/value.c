@@ -308,7 +308,7 @@ static int java_number(const char *s, size_t n, struct ddb_err *e) {
   int64_t exact = digits - scale;
   int32_t wrapped = (int32_t)(uint32_t)(uint64_t)exact;
   if (wrapped == exact) return 0;
-  if (wrapped - 1 > 125) return ddb_fail(e, DDB_VALIDATION, "%s", num_status_message(NUM_OVERFLOW));
+  if ((int64_t)wrapped - 1 > 125) return ddb_fail(e, DDB_VALIDATION, "%s", num_status_message(NUM_OVERFLOW));
   return ddb_fail(e, DDB_VALIDATION, "%s", num_status_message(NUM_UNDERFLOW));
 }
 
