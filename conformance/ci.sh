@@ -11,9 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 ddbwatch=${1:-$here/../build/ddbwatch}
 [ -x "$ddbwatch" ] || { echo "conformance/ci.sh: no ddbwatch binary at $ddbwatch" >&2; exit 2; }
 
-free_port() {
-  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
+free_port() { node "$here/lib/port.js" free; }
 
 dl_pid=""
 dw_pid=""
@@ -31,13 +29,7 @@ dw_port=$(free_port)
 dw_log=${TMPDIR:-/tmp}/conformance-ddbwatch-$dw_port.log
 "$ddbwatch" --port "$dw_port" --in-memory >"$dw_log" 2>&1 &
 dw_pid=$!
-node -e '
-  const net = require("net"); const port = Number(process.argv[1]); const deadline = Date.now() + 30000;
-  (function attempt() {
-    const s = net.connect({ host: "127.0.0.1", port });
-    s.on("connect", () => { s.end(); process.exit(0); });
-    s.on("error", () => { if (Date.now() > deadline) process.exit(1); setTimeout(attempt, 100); });
-  })();' "$dw_port" || { echo "conformance/ci.sh: ddbwatch did not start:" >&2; cat "$dw_log" >&2; exit 2; }
+node "$here/lib/port.js" wait "$dw_port" || { echo "conformance/ci.sh: ddbwatch did not start:" >&2; cat "$dw_log" >&2; exit 2; }
 
 set +e
 # shellcheck disable=SC2086

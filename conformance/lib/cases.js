@@ -93,4 +93,19 @@ function loadAll() {
   return { groups, schemas };
 }
 
-module.exports = { loadAll, CASES_DIR };
+// Units of work: a group with fixtures runs its selected cases in order on
+// shared tables; any other case is a unit of its own. Used by lib/main.js and
+// clients/check.js.
+function makeUnits(cases) {
+  const units = [];
+  const byGroup = new Map();
+  for (const c of cases) {
+    if (c.group.fixtures && Object.keys(c.group.fixtures).length) {
+      if (!byGroup.has(c.group)) { const u = { group: c.group, cases: [] }; byGroup.set(c.group, u); units.push(u); }
+      byGroup.get(c.group).cases.push(c);
+    } else units.push({ group: c.group, cases: [c] });
+  }
+  return units;
+}
+
+module.exports = { loadAll, makeUnits, CASES_DIR };

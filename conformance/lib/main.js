@@ -14,7 +14,7 @@
 
 const crypto = require('node:crypto');
 const { Client } = require('./client');
-const { loadAll } = require('./cases');
+const { loadAll, makeUnits } = require('./cases');
 const deviations = require('./deviations');
 const { CaseRunner, caseVars, normalizedView, fullType } = require('./runner');
 const { diff } = require('./match');
@@ -72,20 +72,6 @@ function selectCases(groups, filter) {
   const all = [];
   for (const g of groups) for (const c of g.cases) if (!re || re.test(c.id)) all.push(c);
   return all;
-}
-
-// Units of work: a group with fixtures runs its selected cases in order on
-// shared tables; any other case is a unit of its own.
-function makeUnits(cases) {
-  const units = [];
-  const byGroup = new Map();
-  for (const c of cases) {
-    if (c.group.fixtures && Object.keys(c.group.fixtures).length) {
-      if (!byGroup.has(c.group)) { const u = { group: c.group, cases: [] }; byGroup.set(c.group, u); units.push(u); }
-      byGroup.get(c.group).cases.push(c);
-    } else units.push({ group: c.group, cases: [c] });
-  }
-  return units;
 }
 
 // Play one unit against one endpoint. Returns Map caseId -> play result.
