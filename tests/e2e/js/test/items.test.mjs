@@ -233,12 +233,18 @@ function checkReturnValuesEnum(err) {
   assert.deepEqual(m[1].split(', ').sort(), ['ALL_NEW', 'ALL_OLD', 'NONE', 'UPDATED_NEW', 'UPDATED_OLD']);
 }
 
+// An enum value PutItem and DeleteItem do not take: the 2026 validation
+// layer wraps the text in the envelope (paritysuite deleteItem.test.ts,
+// us-east-1 and eu-west-2, 2026-10-09); eu-south-2 and me-central-1 still
+// answer without it (registry/splits.json), so both cohorts are accepted.
+const RV_ONLY = /^(1 validation error detected: )?ReturnValues can only be ALL_OLD or NONE$/;
+
 test('invalid ReturnValues on PutItem and DeleteItem', async () => {
   await expectError(put({ TableName: T, Item: { pk: { S: 'x' } }, ReturnValues: 'ALL_NEW' }), {
-    name: 'ValidationException', message: 'ReturnValues can only be ALL_OLD or NONE', localDiffers: true,
+    name: 'ValidationException', message: RV_ONLY, localDiffers: true,
   });
   await expectError(del({ TableName: T, Key: { pk: { S: 'x' } }, ReturnValues: 'UPDATED_NEW' }), {
-    name: 'ValidationException', message: 'ReturnValues can only be ALL_OLD or NONE', localDiffers: true,
+    name: 'ValidationException', message: RV_ONLY, localDiffers: true,
   });
   checkReturnValuesEnum(await expectError(put({ TableName: T, Item: { pk: { S: 'x' } }, ReturnValues: 'BOGUS' }), {
     name: 'ValidationException',
@@ -270,8 +276,11 @@ const keyCases = [
   ['GetItem with an extra key attribute', () => get({ TableName: T, Key: { pk: { S: 'a' }, x: { S: 'b' } } }), MISMATCH],
   ['GetItem without the range key', () => get({ TableName: TR, Key: { pk: { S: 'a' } } }), MISMATCH],
   ['GetItem with a wrong-typed key', () => get({ TableName: T, Key: { pk: { N: '1' } } }), MISMATCH],
+  // A Key (not an Item) with an empty value: "are not valid", the same in
+  // every region (paritysuite batchGetItem, batchWriteItem and transact
+  // captures, four regions 2026-06-23; conformance GetItem-keys).
   ['GetItem with an empty string key', () => get({ TableName: T, Key: { pk: { S: '' } } }),
-    'One or more parameter values were invalid: The AttributeValue for a key attribute cannot contain an '
+    'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an '
     + 'empty string value. Key: pk'],
   ['DeleteItem with an empty Key', () => del({ TableName: T, Key: {} }), MISMATCH],
   ['DeleteItem with a wrong-typed range key', () => del({ TableName: TR, Key: { pk: { S: 'a' }, sk: { S: 'x' } } }), MISMATCH],
