@@ -435,7 +435,7 @@ static void render_extras(struct inst *in, struct inst_trace *t, struct jw *top,
   for (int i = 0; i < t->nfound; i++) jw_cstr(dw, inst_detectors[t->found[i].detector].id);
   jw_arr_end(dw);
   struct inst_expr_error ee;
-  if ((t->expr_ctx || t->error_type) && inst_expr_error(t, &ee)) {
+  if ((t->exprs || t->error_type) && inst_expr_error(t, &ee)) {
     jw_key(dw, "expressionError");
     jw_obj(dw);
     jw_key(dw, "expression"), jw_cstr(dw, ee.expression);
@@ -456,7 +456,7 @@ static void render_extras(struct inst *in, struct inst_trace *t, struct jw *top,
 
 void inst_audit_record(struct inst *in, struct inst_trace *t) {
   struct jw top = {0}, dw = {0};
-  bool extras = t->nfound || ((t->expr_ctx || t->error_type) && t->error_type);
+  bool extras = t->nfound || ((t->exprs || t->error_type) && t->error_type);
   if (extras) render_extras(in, t, &top, &dw);
   const char *pk = NULL, *sk = NULL;
   if (t->item && t->table && in->srv && in->srv->store) {

@@ -285,6 +285,28 @@ const char *inst_callsite(struct inst *in, struct inst_trace *t) {
   return t->shape ? t->shape : coarse;
 }
 
+/*-------------------------- Expression contexts ----------------------------*/
+
+void inst_trace_expr(struct inst_trace *t, struct arena *a, const struct expr_ctx *c,
+                     const json_t *scope) {
+  if (!c) return;
+  for (const struct inst_expr_use *u = t->exprs; u; u = u->next)
+    if (u->ctx == c) return;
+  struct inst_expr_use *u = arena_alloc(a, sizeof *u);
+  u->ctx = c;
+  u->scope = scope;
+  u->next = NULL;
+  if (t->exprs_last) t->exprs_last->next = u;
+  else t->exprs = u;
+  t->exprs_last = u;
+}
+
+const struct expr_ctx *inst_trace_failed_expr(const struct inst_trace *t) {
+  for (const struct inst_expr_use *u = t->exprs; u; u = u->next)
+    if (expr_ctx_diag(u->ctx)) return u->ctx;
+  return NULL;
+}
+
 /*-------------------------- Malformed expressions --------------------------*/
 
 /* The text between `open` and the next '"' in s, in the arena. */
@@ -305,8 +327,9 @@ static const char *after(const char *s, const char *marker) {
 bool inst_expr_error(struct inst_trace *t, struct inst_expr_error *out) {
   memset(out, 0, sizeof *out);
   out->offset = -1;
-  if (t->expr_ctx && t->arena) {
-    const struct expr_diag *d = expr_ctx_diag(t->expr_ctx);
+  const struct expr_ctx *failed = inst_trace_failed_expr(t);
+  if (failed && t->arena) {
+    const struct expr_diag *d = expr_ctx_diag(failed);
     if (d && d->cls != EXPR_DIAG_NONE) {
       out->expression = d->kind < EXPR_KIND_COUNT ? expr_kind_name(d->kind) : NULL;
       out->cls = expr_diag_class_name(d->cls);

@@ -13,9 +13,11 @@
 ** the HTTP request) and valid only until inst_observe() returns.
 **
 ** For operation authors, the one-line additions:
-**   r->trace.expr_ctx = c;                     after expr_ctx_new()
+**   inst_trace_expr(&r->trace, &r->arena, c, scope);   after expr_ctx_new()
+**   expr_ctx_set(c, kind, root);               a legacy parameter's translated tree
 **   r->trace.items_scanned = n; r->trace.items_returned = m;
 **   r->trace.counts_set = true;                Query, Scan
+**   r->trace.response_raw = body;              an answer sent as raw bytes
 */
 #ifndef DDB_TRACE_H
 #define DDB_TRACE_H
@@ -27,6 +29,8 @@
 
 struct expr_ctx;
 struct arena;
+struct pql_parsed;
+struct inst_facts;
 
 /* Most findings one request can carry (more are counted but not linked). */
 #define INST_TRACE_MAX_FOUND 16
@@ -58,7 +62,27 @@ struct inst_partiql {
   bool full_scan;          /* a SELECT whose WHERE has no partition-key = or IN at the
                               top level of an AND chain (of the table or the index) */
   bool top_or;             /* the WHERE clause's top level is an OR */
+  const struct pql_parsed *parsed; /* the parse (arena), or NULL when it failed */
+  const char *hash;        /* partition key of what the statement reads or writes, or NULL */
 };
+
+/* One expression context of the request, in parse order: the request's own,
+** or one per action of a transaction or per table of a BatchGetItem. */
+struct inst_expr_use {
+  const struct expr_ctx *ctx;
+  const json_t *scope;     /* the object the expressions came from: the request,
+                              a TransactItems action body, a RequestItems entry */
+  struct inst_expr_use *next;
+};
+
+/* Bits of inst_trace.legacy: the legacy (pre-expression) parameters present. */
+#define INST_LEGACY_EXPECTED 0x01
+#define INST_LEGACY_SCAN_FILTER 0x02
+#define INST_LEGACY_QUERY_FILTER 0x04
+#define INST_LEGACY_KEY_CONDITIONS 0x08
+#define INST_LEGACY_CONDITIONAL_OPERATOR 0x10
+#define INST_LEGACY_ATTRIBUTE_UPDATES 0x20
+#define INST_LEGACY_ATTRIBUTES_TO_GET 0x40
 
 struct inst_trace {
   /* ---- Filled by inst_precheck() from the request ---- */
@@ -91,17 +115,24 @@ struct inst_trace {
   bool exclusive_start_key;  /* ExclusiveStartKey present */
   const char *select;        /* Select */
   const json_t *item;        /* Item (PutItem), or NULL */
+  const json_t *key;         /* Key, or NULL */
+  const json_t *values;      /* ExpressionAttributeValues, or NULL */
+  const json_t *names;       /* ExpressionAttributeNames, or NULL */
+  unsigned legacy;           /* INST_LEGACY_* */
   const json_t *request_items;  /* RequestItems (batches), or NULL */
   const json_t *transact_items; /* TransactItems, or NULL */
 
   /* ---- Filled by operations ---- */
-  const struct expr_ctx *expr_ctx; /* parsed expressions and the diagnostic of a
-                                      malformed one (server/expr/expr.h) */
+  struct inst_expr_use *exprs;     /* parsed expressions and the diagnostic of a
+                                      malformed one (server/expr/expr.h), in parse order */
+  struct inst_expr_use *exprs_last;
   const struct inst_partiql *partiql; /* PartiQL statements, in request order (arena) */
   int npartiql;
   bool counts_set;           /* items_scanned / items_returned are meaningful */
   uint64_t items_scanned;
   uint64_t items_returned;
+  const char *response_raw;  /* an answer sent as bytes (GetItem, Query, Scan), or NULL */
+  size_t response_raw_len;
 
   /* ---- Filled by inst_observe() ---- */
   int status;                /* HTTP status sent */
@@ -110,11 +141,21 @@ struct inst_trace {
   const json_t *response;    /* response body when the handler built one, or NULL */
   double latency_ms;
   const char *shape;         /* op + table + index + expression templates (lazy) */
+  struct inst_facts *facts;  /* what the baseline records of this request (lazy, arena) */
 
   /* Findings raised on this request, in order. */
   struct inst_found found[INST_TRACE_MAX_FOUND];
   int nfound;
   int max_severity;          /* highest severity found, -1 for none */
 };
+
+/* Add an expression context to the trace (an operation calls it right after
+** expr_ctx_new(); a context already listed is not added twice). scope is the
+** JSON object whose expression members the context parses (borrowed). */
+void inst_trace_expr(struct inst_trace *t, struct arena *a, const struct expr_ctx *c,
+                     const json_t *scope);
+
+/* The first context of the trace whose parse failed, or NULL. */
+const struct expr_ctx *inst_trace_failed_expr(const struct inst_trace *t);
 
 #endif

@@ -11,7 +11,7 @@
 /*---------------------------------- DDB019 ---------------------------------*/
 
 void det_expr_post(struct inst *in, struct inst_trace *t) {
-  if (!t->error_type && !t->expr_ctx) return;
+  if (!t->error_type && !t->exprs) return;
   struct inst_expr_error e;
   if (!inst_expr_error(t, &e) || !t->arena) return;
   const struct inst_params *p = &in->cfg.p;

@@ -94,6 +94,10 @@ const struct expr *expr_ctx_get(const struct expr_ctx *c, enum expr_kind kind) {
   return kind < EXPR_KIND_COUNT ? c->parsed[kind] : NULL;
 }
 
+void expr_ctx_set(struct expr_ctx *c, enum expr_kind kind, const struct expr *root) {
+  if (c && root && kind < EXPR_KIND_COUNT && !c->parsed[kind]) c->parsed[kind] = root;
+}
+
 /* Record the diagnostic and fail e with msg (already formatted, arena). */
 static int record(struct expr_ctx *c, struct ddb_err *e, enum expr_kind kind,
                   enum expr_diag_class cls, const char *text, size_t len, const char *token,

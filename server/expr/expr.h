@@ -210,6 +210,14 @@ const struct expr_diag *expr_ctx_diag(const struct expr_ctx *c);
 /* The successfully parsed expression of a kind, or NULL. */
 const struct expr *expr_ctx_get(const struct expr_ctx *c, enum expr_kind kind);
 
+/* Record root as the context's expression of a kind when the request used a
+** legacy parameter instead (a tree from server/ops/legacy.c: Expected,
+** QueryFilter, ScanFilter, KeyConditions, AttributeUpdates, AttributesToGet), so
+** that instrumentation sees every request's conditions, updates and
+** projections in one form. Does nothing when root is NULL or the kind already
+** holds a parsed expression. */
+void expr_ctx_set(struct expr_ctx *c, enum expr_kind kind, const struct expr *root);
+
 /* ---- Reading the AST ---------------------------------------------------- */
 
 /* True when word (len bytes) is one of DynamoDB's reserved words (any case). */

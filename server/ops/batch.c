@@ -80,6 +80,7 @@ int op_batch_get_item(struct ddb_request *r, json_t **out) {
     struct item_exprs x;
     if (item_parse_exprs(r, treq, &x, 0, 0)) return -1;
     projections[ti++] = x.projection ? x.projection : legacy_projection_expr(&r->arena, atg);
+    expr_ctx_set(x.ctx, EXPR_PROJECTION, projections[ti - 1]); /* instrumentation sees AttributesToGet */
     size_t i;
     json_t *key;
     json_array_foreach(json_object_get(treq, "Keys"), i, key) {

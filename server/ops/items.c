@@ -183,7 +183,7 @@ int item_parse_exprs(struct ddb_request *r, const json_t *in, struct item_exprs 
   json_t *names = param(in, "ExpressionAttributeNames"), *values = param(in, "ExpressionAttributeValues");
   if (expr_check_attribute_maps(names, values, value_flags, &r->err)) return legacy_envelope(r, flags);
   x->ctx = expr_ctx_new(&r->arena, names, values);
-  if (!r->trace.expr_ctx) r->trace.expr_ctx = x->ctx;
+  inst_trace_expr(&r->trace, &r->arena, x->ctx, in); /* instrumentation: templates, diagnostics */
   static const struct {
     const char *param;
     enum expr_kind kind;
@@ -196,18 +196,13 @@ int item_parse_exprs(struct ddb_request *r, const json_t *in, struct item_exprs 
     json_t *text = param(in, kinds[i].param);
     if (!text) continue;
     const struct expr *root;
-    if (expr_parse(x->ctx, kinds[i].kind, json_string_value(text), json_string_length(text), &root, &r->err)) {
-      r->trace.expr_ctx = x->ctx;
+    if (expr_parse(x->ctx, kinds[i].kind, json_string_value(text), json_string_length(text), &root, &r->err))
       return legacy_envelope(r, flags);
-    }
     if (kinds[i].kind == EXPR_UPDATE) x->update = root;
     else if (kinds[i].kind == EXPR_CONDITION) x->cond = root;
     else x->projection = root;
   }
-  if (expr_ctx_check_unused(x->ctx, &r->err)) {
-    r->trace.expr_ctx = x->ctx;
-    return legacy_envelope(r, flags);
-  }
+  if (expr_ctx_check_unused(x->ctx, &r->err)) return legacy_envelope(r, flags);
   return 0;
 }
 
@@ -537,6 +532,7 @@ static int put_or_delete(struct ddb_request *r, json_t **out, enum item_write_ki
   struct item_exprs x;
   if (item_parse_exprs(r, r->in, &x, 0, LEGACY_ENVELOPE)) return -1;
   if (x.cond) w.cond = x.cond;
+  expr_ctx_set(x.ctx, EXPR_CONDITION, w.cond); /* instrumentation sees Expected as a tree */
   w.tbl = item_table(r);
   if (!w.tbl || (put ? key_check_item(r, w.tbl, obj) : key_check_key(r, w.tbl, obj))) return -1;
   return finish_write(r, &w, out);
@@ -574,6 +570,8 @@ int op_update_item(struct ddb_request *r, json_t **out) {
   if (item_parse_exprs(r, r->in, &x, 0, LEGACY_ENVELOPE)) return -1;
   if (x.cond) w.cond = x.cond;
   if (x.update) w.update = x.update;
+  expr_ctx_set(x.ctx, EXPR_CONDITION, w.cond); /* instrumentation sees Expected and */
+  expr_ctx_set(x.ctx, EXPR_UPDATE, w.update);  /* AttributeUpdates as trees */
   w.tbl = item_table(r);
   if (!w.tbl || key_check_key(r, w.tbl, key)) return -1;
   if (w.update && item_check_key_update(&r->err, w.tbl, w.update)) return -1;
@@ -592,6 +590,7 @@ int op_get_item(struct ddb_request *r, json_t **out) {
   struct item_exprs x;
   if (item_parse_exprs(r, r->in, &x, 0, 0)) return -1;
   const struct expr *projection = x.projection ? x.projection : legacy_projection_expr(&r->arena, atg);
+  expr_ctx_set(x.ctx, EXPR_PROJECTION, projection); /* instrumentation sees AttributesToGet */
   struct table *tbl = item_table(r);
   if (!tbl || key_check_key(r, tbl, key)) return -1;
 
@@ -627,6 +626,8 @@ int op_get_item(struct ddb_request *r, json_t **out) {
     body[n++] = '}';
     r->raw_out = body;
     r->raw_out_len = n;
+    r->trace.response_raw = body; /* instrumentation reads what was returned */
+    r->trace.response_raw_len = n;
     free(tail);
     json_decref(cc);
     store_abort(&t);

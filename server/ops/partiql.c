@@ -627,6 +627,9 @@ static int prepare(struct run *u) {
     u->tr->verb = pql_verb_name(&u->p);
     u->tr->literals = u->p.literals;
     u->tr->parameters = u->p.nparams > 0;
+    struct pql_parsed *kept = arena_alloc(a, sizeof *kept); /* for the detectors (arena) */
+    *kept = u->p;
+    u->tr->parsed = kept;
   }
   if (pql_check(a, &u->p, u->mode == MODE_TXN, &r->err)) return -1;
   u->s = u->p.stmt;
@@ -634,6 +637,7 @@ static int prepare(struct run *u) {
   if (u->p.nparams != (uint32_t)json_array_size(u->params))
     return fail(u, "Number of parameters in request and statement don't match.");
   if (resolve_table(u)) return -1;
+  if (u->tr) u->tr->hash = u->hash; /* the key the detectors judge conditions by */
   trace_scan(u);
   pql_compiler_init(&u->comp, a, u->text, u->len, u->params);
   struct pql_expr cond = {0}, upd = {0};

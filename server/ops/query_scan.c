@@ -957,6 +957,7 @@ static int read_page(struct read *rd, struct sbuf *out) {
 /* Parsed expressions of the request (NULL when absent). */
 struct exprs {
   const struct expr *key, *filter, *projection;
+  struct expr_ctx *ctx;
 };
 
 static int parse_expressions(struct ddb_request *r, bool query, struct exprs *x) {
@@ -965,7 +966,8 @@ static int parse_expressions(struct ddb_request *r, bool query, struct exprs *x)
   json_t *values = param(r, "ExpressionAttributeValues");
   if (expr_check_attribute_maps(names, values, query ? 0 : VALUE_OLDER, &r->err)) return -1;
   struct expr_ctx *ctx = expr_ctx_new(&r->arena, names, values);
-  r->trace.expr_ctx = ctx; /* instrumentation reads diagnostics and templates */
+  x->ctx = ctx;
+  inst_trace_expr(&r->trace, &r->arena, ctx, r->in); /* instrumentation: diagnostics, templates */
   static const struct {
     const char *param;
     enum expr_kind kind;
@@ -1086,6 +1088,8 @@ static int finish(struct ddb_request *r, struct read *rd) {
   }
   r->raw_out = out.p;
   r->raw_out_len = out.len;
+  r->trace.response_raw = out.p; /* instrumentation reads what was returned */
+  r->trace.response_raw_len = out.len;
   return 0;
 }
 
@@ -1104,6 +1108,13 @@ static void legacy_trees(struct ddb_request *r, struct read *rd, const json_t *f
     rd->legacy_filter = true;
   }
   if (!rd->projection) rd->projection = legacy_projection_expr(&r->arena, param(r, "AttributesToGet"));
+}
+
+/* Instrumentation sees the legacy parameters' trees in the request's context. */
+static void legacy_trace(struct ddb_request *r, const struct exprs *x, const struct read *rd) {
+  expr_ctx_set(x->ctx, EXPR_FILTER, rd->filter);
+  expr_ctx_set(x->ctx, EXPR_PROJECTION, rd->projection);
+  if (!x->key) expr_ctx_set(x->ctx, EXPR_KEY_CONDITION, legacy_condition_expr(&r->arena, param(r, "KeyConditions"), false));
 }
 
 /*--------------------------------- Query -----------------------------------*/
@@ -1203,6 +1214,7 @@ int op_query(struct ddb_request *r, json_t **out) {
   struct key_cond conds[2];
   int nconds, too_many;
   if (key_conditions(r, &x, conds, &nconds, &too_many)) return -1;
+  legacy_trace(r, &x, &rd);
   if (resolve_select(r, &rd)) return -1;
 
   if (resolve_target(r, &rd)) return -1;
@@ -1299,6 +1311,7 @@ int op_scan(struct ddb_request *r, json_t **out) {
   rd.filter = x.filter;
   rd.projection = x.projection;
   legacy_trees(r, &rd, sf);
+  legacy_trace(r, &x, &rd);
   if (resolve_select(r, &rd)) return -1;
 
   if (resolve_target(r, &rd)) return -1;
