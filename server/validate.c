@@ -919,6 +919,18 @@ static void check_value(struct validate_list *l, const struct model_shape *s, co
   }
 }
 
+static bool legacy_cohort; /* see "The newer front layer" below */
+
+/* An empty BatchGetItem RequestItems: the framework's constraint text in
+** every region but me-central-1 since the 2026-09 sweeps (paritysuite
+** tests/tier3/error-messages/batchGetItem.test.ts, registry row
+** batch-get-item-empty-request-items-message); the classic sentence is the
+** model's msg. BatchWriteItem keeps the sentence in us-east-1
+** (captures/2026-10-07-batch-empty-request-items.json). */
+#define BGI_EMPTY_2026                                                                    \
+  "1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: " \
+  "Member must have length greater than or equal to 1"
+
 /* Checks DynamoDB makes before the list, each answering alone. */
 static int prechecks(const struct model_shape *s, const json_t *body, struct ddb_err *e) {
   for (uint16_t i = 0; i < s->nmembers; i++) {
@@ -930,8 +942,11 @@ static int prechecks(const struct model_shape *s, const json_t *body, struct ddb
       return ddb_fail(e, DDB_VALIDATION, "%s", m->msg);
     if ((m->flags & MM_EMPTY_MSG) && !absent &&
         ((json_is_object(v) && json_object_size(v) == 0) ||
-         (json_is_array(v) && json_array_size(v) == 0)))
+         (json_is_array(v) && json_array_size(v) == 0))) {
+      if (!legacy_cohort && strcmp(s->name, "BatchGetItemInput") == 0)
+        return ddb_fail(e, DDB_VALIDATION, BGI_EMPTY_2026);
       return ddb_fail(e, DDB_VALIDATION, "%s", m->msg);
+    }
   }
   return 0;
 }
@@ -960,7 +975,6 @@ static int prechecks(const struct model_shape *s, const json_t *body, struct ddb
 **     reports only the first, ReturnValues first.
 ** Everything else keeps the classic checks. legacy_cohort selects the classic
 ** behaviour throughout (eu-south-2 and me-central-1 as of 2026-10). */
-static bool legacy_cohort;
 
 void validate_set_legacy_cohort(bool on) { legacy_cohort = on; }
 

@@ -415,6 +415,9 @@ TEST(item_writes_legacy_cohort) {
        "satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Value "
        "'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value "
        "set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]"},
+      /* [C] me-central-1 (FIDELITY.md row 25) */
+      {"BatchGetItem", "{\"RequestItems\": {}}", VAL,
+       "The requestItems parameter is required for BatchGetItem"},
   };
   validate_set_legacy_cohort(true);
   RUN(rows);
@@ -535,9 +538,12 @@ TEST(nested_paths) {
 
 TEST(maps_and_batches) {
   static const struct row rows[] = {
-      /* [C] FIDELITY.md row 25 / us-east-1 2026-08-12 */
+      /* [C] BatchGetItem: every region but me-central-1 since the 2026-09
+      ** sweeps (paritysuite batchGetItem.test.ts); BatchWriteItem: us-east-1
+      ** 2026-10-07 (captures/2026-10-07-batch-empty-request-items.json) */
       {"BatchGetItem", "{\"RequestItems\": {}}", VAL,
-       "The requestItems parameter is required for BatchGetItem"},
+       "1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: Member "
+       "must have length greater than or equal to 1"},
       {"BatchWriteItem", "{\"RequestItems\": {}}", VAL,
        "The requestItems parameter is required for BatchWriteItem"},
       /* [D] */
