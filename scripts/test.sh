@@ -47,6 +47,7 @@ stage "instrumentation tests (ASan+UBSan)" env DDBWATCH_BIN="$asan/ddbwatch" tes
 
 stage "conformance runner's own tests" node --test conformance/test/
 stage "conformance against DynamoDB Local" conformance/ci.sh "$build/ddbwatch"
+stage "conformance through real clients (SDK v3, boto3)" conformance/clients/run.sh "$build/ddbwatch"
 
 if [ -d tests/fuzz ] && ls tests/fuzz/fuzz_*.c >/dev/null 2>&1; then
   stage "fuzz build" env CC=clang scripts/build.sh "$fuzz" -DCMAKE_BUILD_TYPE=Debug -DDDB_FUZZ=ON -DDDB_SANITIZE=ON
