@@ -13,6 +13,8 @@
 **   POST   /_ddbwatch/flush               write buffered audit records to the file now
 **   GET    /_ddbwatch/detectors           the detectors, their severities and settings
 **   GET    /_ddbwatch/config              the configuration file as loaded
+**   GET    /_ddbwatch/baseline            the baseline being learned or loaded (file form)
+**   POST   /_ddbwatch/baseline            write the learned baseline to its file now
 */
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +260,21 @@ void inst_admin(struct inst *in, const struct http_request *req, struct http_res
   } else if (strcmp(name, "detectors") == 0) {
     if (get) get_detectors(in, resp);
     else goto bad_method;
+  } else if (strcmp(name, "baseline") == 0) {
+    if (get) {
+      json_t *doc = inst_baseline_json(&in->bl);
+      json_object_set_new(doc, "mode", json_string(in->bl.mode == INST_BL_LEARN    ? "learn"
+                                                   : in->bl.mode == INST_BL_FROZEN ? "frozen"
+                                                                                   : "none"));
+      reply(resp, 200, doc);
+    } else if (post) {
+      char err[512];
+      if (inst_baseline_write(in, err, sizeof err)) error(resp, in->bl.mode == INST_BL_LEARN ? 500 : 409, err);
+      else
+        reply(resp, 200, json_pack("{ss ss sI sI}", "status", "written", "file", in->bl.path, "callsites",
+                                   (json_int_t)json_object_size(in->bl.sites), "requests",
+                                   (json_int_t)in->bl.learned));
+    } else goto bad_method;
   } else if (strcmp(name, "config") == 0) {
     if (get) reply(resp, 200, in->cfg.source ? json_incref(in->cfg.source) : json_object());
     else goto bad_method;

@@ -54,6 +54,14 @@ void inst_config_defaults(struct inst_config *c) {
   p->max_item_bytes = 300 * 1024;
   p->max_attributes = 200;
   p->max_depth = 16;
+  p->new_callsites = true;
+  p->deny_attributes = json_pack("[ssssssssssssssss]", "isAdmin", "admin", "role", "roles", "permissions",
+                                 "groups", "owner", "ownerId", "tenantId", "accountId", "balance",
+                                 "credits", "verified", "emailVerified", "plan", "tier");
+  p->sensitive_attributes =
+      json_pack("[ssssssssssssssss]", "password", "passwordHash", "passwordSalt", "salt", "hash",
+                "token", "accessToken", "refreshToken", "resetToken", "secret", "apiKey", "privateKey",
+                "mfaSecret", "ssn", "creditCard", "cardNumber");
 }
 
 void inst_config_free(struct inst_config *c) {
@@ -61,6 +69,9 @@ void inst_config_free(struct inst_config *c) {
   json_decref(c->setup);
   json_decref(c->app);
   json_decref(c->p.honey_tables);
+  json_decref(c->p.deny_attributes);
+  json_decref(c->p.sensitive_attributes);
+  inst_regexes_free(&c->p.canaries);
   json_decref(c->source);
   for (int i = 0; i < INST_MAX_DETECTORS; i++) {
     inst_regexes_free(&c->det[i].allow_tables);
@@ -71,7 +82,7 @@ void inst_config_free(struct inst_config *c) {
 
 /*------------------------------- Parameters --------------------------------*/
 
-enum ptype { P_INT, P_NUM, P_BOOL, P_STRS };
+enum ptype { P_INT, P_NUM, P_BOOL, P_STRS, P_REGEXES };
 
 /* One tunable of one detector: its JSON key, type, place and lower bound. */
 struct param {
@@ -84,6 +95,7 @@ struct param {
 
 #define P(det, key, type, field, min) {det, key, type, offsetof(struct inst_params, field), min}
 static const struct param params[] = {
+    P(DET_DDB004, "newCallsites", P_BOOL, new_callsites, 0),
     P(DET_DDB007, "pages", P_INT, walk_pages, 1),
     P(DET_DDB007, "windowSeconds", P_NUM, walk_window, 0.001),
     P(DET_DDB007, "percent", P_NUM, walk_percent, 0.001),
@@ -95,11 +107,14 @@ static const struct param params[] = {
     P(DET_DDB013, "distinctTables", P_INT, enum_distinct, 1),
     P(DET_DDB013, "windowSeconds", P_NUM, enum_window, 0.001),
     P(DET_DDB013, "honeyTables", P_STRS, honey_tables, 0),
+    P(DET_DDB017, "denyAttributes", P_STRS, deny_attributes, 0),
+    P(DET_DDB018, "sensitiveAttributes", P_STRS, sensitive_attributes, 0),
     P(DET_DDB019, "burst", P_INT, expr_burst, 1),
     P(DET_DDB019, "windowSeconds", P_NUM, expr_window, 0.001),
     P(DET_DDB024, "maxRequestBytes", P_INT, max_request_bytes, 1),
     P(DET_DDB024, "maxItemBytes", P_INT, max_item_bytes, 1),
     P(DET_DDB024, "maxAttributes", P_INT, max_attributes, 1),
+    P(DET_DDB020, "canaries", P_REGEXES, canaries, 0),
     P(DET_DDB024, "maxDepth", P_INT, max_depth, 1),
 };
 #undef P
@@ -125,8 +140,8 @@ static int check_strings(const json_t *v, const char *where, char *err, size_t e
   return 0;
 }
 
-static int compile_regexes(struct inst_regexes *out, const json_t *v, const char *where, char *err,
-                           size_t errlen) {
+static int compile_regexes(struct inst_regexes *out, const json_t *v, const char *where, int flags,
+                           char *err, size_t errlen) {
   if (check_strings(v, where, err, errlen)) return -1;
   size_t n = json_array_size(v);
   out->re = calloc(n ? n : 1, sizeof *out->re);
@@ -134,7 +149,7 @@ static int compile_regexes(struct inst_regexes *out, const json_t *v, const char
   if (!out->re || !out->src) abort();
   for (size_t i = 0; i < n; i++) {
     const char *src = json_string_value(json_array_get(v, i));
-    int rc = regcomp(&out->re[i], src, REG_EXTENDED | REG_NOSUB);
+    int rc = regcomp(&out->re[i], src, flags);
     if (rc) {
       char msg[128];
       regerror(rc, &out->re[i], msg, sizeof msg);
@@ -161,12 +176,12 @@ static int load_detector(struct inst_config *c, int det, const json_t *obj, cons
     }
     if (strcmp(key, "allowTables") == 0) {
       inst_regexes_free(&c->det[det].allow_tables);
-      if (compile_regexes(&c->det[det].allow_tables, v, here, err, errlen)) return -1;
+      if (compile_regexes(&c->det[det].allow_tables, v, here, REG_EXTENDED | REG_NOSUB, err, errlen)) return -1;
       continue;
     }
     if (strcmp(key, "allowCallsites") == 0) {
       inst_regexes_free(&c->det[det].allow_callsites);
-      if (compile_regexes(&c->det[det].allow_callsites, v, here, err, errlen)) return -1;
+      if (compile_regexes(&c->det[det].allow_callsites, v, here, REG_EXTENDED | REG_NOSUB, err, errlen)) return -1;
       continue;
     }
     const struct param *p = NULL;
@@ -190,9 +205,15 @@ static int load_detector(struct inst_config *c, int det, const json_t *obj, cons
       *(bool *)field = json_is_true(v);
       break;
     case P_STRS:
-      if (check_strings(v, here, err, errlen)) return -1;
+      if (!json_is_array(v)) return fail(err, errlen, "%s must be an array of strings", here);
+      if (json_array_size(v) && check_strings(v, here, err, errlen)) return -1;
       json_decref(*(json_t **)field);
       *(json_t **)field = json_incref(v);
+      break;
+    case P_REGEXES:
+      inst_regexes_free((struct inst_regexes *)field);
+      if (json_is_array(v) && !json_array_size(v)) break;
+      if (compile_regexes((struct inst_regexes *)field, v, here, REG_EXTENDED, err, errlen)) return -1;
       break;
     }
   }

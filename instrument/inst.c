@@ -129,7 +129,12 @@ void inst_flush(struct inst *in) {
 }
 
 void inst_shutdown(struct inst *in) {
-  if (in) inst_audit_flush(in);
+  if (!in) return;
+  inst_audit_flush(in);
+  if (in->bl.mode == INST_BL_LEARN) {
+    char err[512];
+    if (inst_baseline_write(in, err, sizeof err)) fprintf(stderr, "ddbwatch: %s\n", err);
+  }
 }
 
 void inst_free(struct inst *in) {
@@ -153,6 +158,7 @@ void inst_free(struct inst *in) {
   inst_ring_free(&in->findings);
   inst_ring_free(&in->events);
   inst_config_free(&in->cfg);
+  inst_baseline_free(&in->bl);
   inst_audit_destroy(in);
   free(in);
 }
@@ -234,7 +240,7 @@ static const char *const expr_params[] = {"KeyConditionExpression", "FilterExpre
 /* An expression's template: #names become #, :values become :, runs of
 ** white space one space (the same idea as server/expr's fingerprint, without
 ** the operand sorting). */
-static void append_template(struct jw *w, const char *s) {
+void inst_append_template(struct jw *w, const char *s) {
   bool space = false;
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
@@ -276,7 +282,7 @@ const char *inst_callsite(struct inst *in, struct inst_trace *t) {
     jw_raw(&w, expr_params[i], strlen(expr_params[i]) - strlen("Expression"));
     jw_raw(&w, "=", 1);
     size_t before = w.len;
-    append_template(&w, text);
+    inst_append_template(&w, text);
     if (w.len > before + 200) w.len = before + 200; /* bounded */
     w.buf[w.len] = 0;
   }
@@ -529,18 +535,36 @@ static void trace_start(struct inst *in, struct ddb_request *r) {
       if (strcmp(key, "IndexName") == 0) t->index = json_string_value(v);
       else if (strcmp(key, "Item") == 0) t->item = v;
       break;
+    case 'K':
+      if (strcmp(key, "Key") == 0) t->key = v;
+      else if (strcmp(key, "KeyConditions") == 0) t->legacy |= INST_LEGACY_KEY_CONDITIONS;
+      break;
     case 'L':
       if (strcmp(key, "Limit") == 0 && json_is_integer(v)) t->limit = json_integer_value(v);
       break;
     case 'S':
       if (strcmp(key, "Segment") == 0 && json_is_integer(v)) t->segment = json_integer_value(v);
       else if (strcmp(key, "Select") == 0) t->select = json_string_value(v);
+      else if (strcmp(key, "ScanFilter") == 0) t->legacy |= INST_LEGACY_SCAN_FILTER;
       break;
     case 'E':
-      if (strcmp(key, "ExclusiveStartKey") == 0) t->exclusive_start_key = true;
+      if (strcmp(key, "ExpressionAttributeValues") == 0) t->values = v;
+      else if (strcmp(key, "ExpressionAttributeNames") == 0) t->names = v;
+      else if (strcmp(key, "ExclusiveStartKey") == 0) t->exclusive_start_key = true;
+      else if (strcmp(key, "Expected") == 0) t->legacy |= INST_LEGACY_EXPECTED;
       break;
     case 'R':
       if (strcmp(key, "RequestItems") == 0) t->request_items = v;
+      break;
+    case 'Q':
+      if (strcmp(key, "QueryFilter") == 0) t->legacy |= INST_LEGACY_QUERY_FILTER;
+      break;
+    case 'C':
+      if (strcmp(key, "ConditionalOperator") == 0) t->legacy |= INST_LEGACY_CONDITIONAL_OPERATOR;
+      break;
+    case 'A':
+      if (strcmp(key, "AttributeUpdates") == 0) t->legacy |= INST_LEGACY_ATTRIBUTE_UPDATES;
+      else if (strcmp(key, "AttributesToGet") == 0) t->legacy |= INST_LEGACY_ATTRIBUTES_TO_GET;
       break;
     }
   }
@@ -616,6 +640,7 @@ void inst_observe(struct inst *in, struct ddb_request *r, int status, const json
   }
   if (!t->pre_done) run_pre(in, t);
   run_post(in, t);
+  if (in->bl.mode == INST_BL_LEARN) inst_baseline_learn(in, t);
   /* Tables a setup principal creates become expected tables. */
   if (status == 200 && t->operation && t->table && strcmp(t->operation, "CreateTable") == 0 &&
       t->principal_class == INST_PRINCIPAL_SETUP)

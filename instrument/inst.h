@@ -7,6 +7,7 @@
 **
 ** The server's side of the contract (server/dispatch.c, server/main.c):
 **   inst_new()       at start-up, after the command line
+**   inst_baseline_start()  with --learn / --baseline
 **   inst_start()     once the store is open: creates declared tables, starts the
 **                    audit writer thread
 **   inst_begin()     for each request, once its request id is made
@@ -14,7 +15,8 @@
 **                    runs request-only detectors; in enforce mode refuses
 **   inst_observe()   for each request with a request id, once answered
 **   inst_admin()     for every /_ddbwatch/ URL
-**   inst_shutdown()  when the server stops (writes the audit log out)
+**   inst_shutdown()  when the server stops (writes the audit log out, and
+**                    the baseline when learning)
 **   inst_free()      after the loop has ended
 ** Every entry point accepts a NULL struct inst and then does nothing.
 */
@@ -46,6 +48,12 @@ struct inst;
 ** log at audit_path (NULL: none; the file is opened for appending). Returns
 ** NULL with a one-line reason in err on failure. */
 struct inst *inst_new(const char *config_path, const char *audit_path, char *err, size_t errlen);
+
+/* Baselines: learn into learn_path (written at inst_shutdown and on POST
+** /_ddbwatch/baseline) and/or load baseline_path frozen (either may be NULL).
+** Call after inst_new(). Returns 0, or -1 with a one-line reason in err. */
+int inst_baseline_start(struct inst *in, const char *learn_path, const char *baseline_path, char *err,
+                        size_t errlen);
 
 /* Attach to a running server: create the declared tables that are missing
 ** (through CreateTable's own validation), remember the tables that exist, and

@@ -8,6 +8,9 @@
 **   audit.c      the CloudTrail-shaped audit record, events ring, buffered file
 **   admin.c      /_ddbwatch/ endpoints
 **   report.c     `ddbwatch report`
+**   baseline.c   --learn / --baseline: what each call site normally sends
+**   facts.c      what the baseline records of one request (templates, types, names)
+**   walk.c       a walk over a request body that knows which strings are values
 **   detectors/   one file per detector family; the table in detectors.c
 */
 #ifndef DDB_INST_INTERNAL_H
@@ -151,6 +154,14 @@ struct inst_det_config {
 };
 
 struct inst_params {
+  /* DDB004 shape drift */
+  bool new_callsites;          /* a call site absent from the baseline is drift */
+  /* DDB017 mass assignment */
+  json_t *deny_attributes;     /* array of strings (owned) */
+  /* DDB018 sensitive projection */
+  json_t *sensitive_attributes; /* array of strings (owned) */
+  /* DDB020 fuzz canaries */
+  struct inst_regexes canaries; /* compiled without REG_NOSUB (the match is evidence) */
   /* DDB007 table walk */
   int64_t walk_pages;          /* chained pages from one call site */
   double walk_window;          /* seconds */
@@ -204,6 +215,134 @@ void inst_config_free(struct inst_config *c);
 /* Create the declared tables that do not exist yet (CreateTable's own path). */
 int inst_config_create_tables(struct inst *in, struct ddb_server *srv, char *err, size_t errlen);
 
+/*------------------------------- Baselines ---------------------------------*/
+
+/* What --learn records and --baseline loads (baseline.c). The sites object maps
+** a call site to its sections; in memory every list is a set (an object whose
+** keys are the members), and the typed sections map a name to a set of types:
+**   {"<callsite>": {"operations": {"GetItem": true}, "keyTypes": {"Users.userId": {"S": true}}}}
+** The file has the same shape with sorted arrays for sets (instrument/README.md). */
+enum inst_baseline_mode { INST_BL_NONE, INST_BL_LEARN, INST_BL_FROZEN };
+
+struct inst_baseline {
+  enum inst_baseline_mode mode;
+  char *path;        /* learn: where it is written; frozen: where it was read (owned) */
+  json_t *sites;     /* owned; an empty object when none */
+  uint64_t learned;  /* requests learned from since start */
+};
+
+/* Facts of one request (facts.c), built lazily in its arena. */
+enum inst_fact_kind {
+  INST_FACT_OPERATION,   /* "GetItem" */
+  INST_FACT_TABLE,       /* "Users" */
+  INST_FACT_TEMPLATE,    /* "FilterExpression=# = :", "Statement=SELECT ..." */
+  INST_FACT_KEY_TYPE,    /* "Users.userId" S (table[/index].attribute) */
+  INST_FACT_PLACEHOLDER, /* ":id" S, PartiQL "?1" S */
+  INST_FACT_WRITTEN,     /* attribute written (type, or NULL: removed or nested) */
+  INST_FACT_RETURNED,    /* top-level attribute name an answer returned */
+  INST_FACT_LEGACY_OP,   /* "ScanFilter email EQ", "ConditionalOperator OR" */
+  INST_FACT_KINDS
+};
+
+#define INST_FACT_UPDATE 0x1 /* WRITTEN by an update action (SET/REMOVE/ADD/DELETE) */
+
+struct inst_fact {
+  uint8_t kind;          /* enum inst_fact_kind */
+  uint8_t flags;         /* INST_FACT_* */
+  const char *name;      /* the member of the baseline section */
+  const char *type;      /* AttributeValue type, or NULL */
+  const char *table;     /* KEY_TYPE, WRITTEN: the table; or NULL */
+  const char *index;     /* KEY_TYPE: the index, or NULL */
+  const char *attr;      /* KEY_TYPE: the attribute */
+  const char *where;     /* request member it came from, for evidence */
+};
+
+struct inst_facts {
+  const char *site;      /* the baseline's call site: header, else "Op Table[/Index]" */
+  struct inst_fact *v;
+  int n, cap;
+  bool request_done;     /* facts from the request's JSON */
+  bool parsed_done;      /* facts from parsed expressions, statements and the answer */
+};
+
+/* Section names in the baseline file, by fact kind. */
+extern const char *const inst_fact_sections[INST_FACT_KINDS];
+/* Sections whose members carry types. */
+bool inst_fact_typed(int kind);
+
+/* The request's facts from its JSON alone (usable before the operation). */
+struct inst_facts *inst_facts_request(struct inst *in, struct inst_trace *t);
+/* All of them: plus parsed expressions, PartiQL statements and returned names
+** (every name when learning, only sensitive ones otherwise). */
+struct inst_facts *inst_facts_all(struct inst *in, struct inst_trace *t);
+
+/* The baseline's call site of a request (arena). */
+const char *inst_baseline_site_key(struct inst_trace *t);
+/* Start learning (learn) or load a frozen baseline (frozen); both may be
+** given: learning then starts from the loaded file. Returns 0 or -1 with err. */
+int inst_baseline_open(struct inst *in, const char *learn, const char *frozen, char *err,
+                       size_t errlen);
+void inst_baseline_free(struct inst_baseline *b);
+/* The baseline in its file form (new reference). */
+json_t *inst_baseline_json(const struct inst_baseline *b);
+/* Write the learned baseline to its file (atomically). Returns 0 or -1 with err. */
+int inst_baseline_write(struct inst *in, char *err, size_t errlen);
+/* Learn from a finished request (learning mode; skips malformed requests). */
+void inst_baseline_learn(struct inst *in, struct inst_trace *t);
+/* The sections of a call site, or NULL when the baseline does not know it. */
+const json_t *inst_baseline_site(const struct inst *in, const char *site);
+/* Is name in the section of kind (NULL site: no)? */
+bool inst_baseline_has(const json_t *site, int kind, const char *name);
+/* The set of types of name in a typed section, or NULL. */
+const json_t *inst_baseline_types(const json_t *site, int kind, const char *name);
+/* True when the request is checked against the frozen baseline (frozen mode, app principal). */
+bool inst_baseline_checks(const struct inst *in, const struct inst_trace *t);
+
+/* The key schema of a table, or of one of its indexes (index non-NULL). */
+struct inst_keys {
+  const char *hash, *range; /* range NULL when none */
+  char hash_type, range_type; /* 'S', 'N', 'B' */
+};
+/* False when the table (or index) does not exist. */
+bool inst_key_schema(struct inst *in, const char *table, const char *index, struct inst_keys *k);
+
+/* A name in a list of names (case-insensitive); deny-lists. */
+bool inst_name_listed(const json_t *list, const char *name);
+/* The type tag of an AttributeValue ({"S": "x"} -> "S"), or NULL. */
+const char *inst_av_type(const json_t *av);
+/* Expression text as a template (#names -> #, :values -> :, runs of space one space). */
+void inst_append_template(struct jw *w, const char *s);
+
+/*----------------------------- Request walk --------------------------------*/
+
+/* Where a string of a request sits (walk.c). Everything is a name unless the
+** API defines it as an AttributeValue (Item, Key, ExpressionAttributeValues,
+** AttributeValueList, Value, Parameters, ...), which the walk hands over whole. */
+enum inst_pos {
+  INST_POS_TABLE,       /* TableName, RequestItems keys, IndexName */
+  INST_POS_EXPRESSION,  /* *Expression text */
+  INST_POS_STATEMENT,   /* PartiQL statement text */
+  INST_POS_ATTRIBUTE,   /* an attribute name: Item/Key members, names in legacy
+                           parameters, AttributesToGet, ExpressionAttributeNames values */
+  INST_POS_PLACEHOLDER, /* an ExpressionAttributeNames / ExpressionAttributeValues key */
+  INST_POS_OTHER,       /* any other string parameter (operators, enums, tokens) */
+};
+
+const char *inst_pos_name(int pos); /* "table name", ... */
+
+struct inst_walker {
+  /* A string in a name position; path is the member path ("TransactItems[0].Put.TableName"). */
+  void (*name)(struct inst_walker *w, int pos, const char *s, size_t len, const char *path);
+  /* An AttributeValue (its members are values, not names). */
+  void (*value)(struct inst_walker *w, const json_t *av, const char *path);
+  bool stop;  /* set by a callback to end the walk */
+  char path[512];
+  size_t plen;
+};
+
+/* Walk a request body. */
+void inst_walk_request(struct inst_walker *w, const json_t *request);
+
 /*-------------------------------- Findings ---------------------------------*/
 
 struct inst_finding {
@@ -246,6 +385,7 @@ void inst_finding_write(struct jw *w, const struct inst_finding *f);
 
 struct inst {
   struct inst_config cfg;
+  struct inst_baseline bl;    /* --learn / --baseline */
   struct ddb_server *srv;     /* set by inst_start */
   bool setup_phase;           /* no principals and no declared tables: everything is
                                  setup until the first data-plane request */

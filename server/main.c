@@ -32,6 +32,10 @@ static const char usage[] =
     "  --config FILE    declared tables, principals, mode and detector settings\n"
     "                   (JSON; see instrument/README.md)\n"
     "  --audit-log FILE append one JSON record per request to FILE\n"
+    "  --learn FILE     record what each call site sends into FILE (a baseline,\n"
+    "                   written at shutdown and on POST /_ddbwatch/baseline)\n"
+    "  --baseline FILE  load a learned baseline frozen: what falls outside it is\n"
+    "                   reported (with --learn: keep learning on top of it)\n"
     "  --no-instrument  no detectors, audit records or admin API (for benchmarks)\n"
     "  --help           show this help\n"
     "  --version        show the version\n"
@@ -98,7 +102,7 @@ static void on_signal(uv_signal_t *h, int signum) {
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "report") == 0) return inst_report_main(argc - 1, argv + 1);
   const char *host = "127.0.0.1", *data_dir = NULL, *sync = "full";
-  const char *config = NULL, *audit_log = NULL;
+  const char *config = NULL, *audit_log = NULL, *learn = NULL, *baseline = NULL;
   int port = 8000, in_memory = 0, deterministic = 0, instrument = 1;
   static const struct option opts[] = {
       {"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'p'},
@@ -107,6 +111,7 @@ int main(int argc, char **argv) {
       {"help", no_argument, NULL, 'H'},         {"version", no_argument, NULL, 'V'},
       {"config", required_argument, NULL, 'c'}, {"audit-log", required_argument, NULL, 'a'},
       {"no-instrument", no_argument, NULL, 'I'},
+      {"learn", required_argument, NULL, 'L'},  {"baseline", required_argument, NULL, 'B'},
       {NULL, 0, NULL, 0}};
   int c;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -129,6 +134,8 @@ int main(int argc, char **argv) {
     case 'c': config = optarg; break;
     case 'a': audit_log = optarg; break;
     case 'I': instrument = 0; break;
+    case 'L': learn = optarg; break;
+    case 'B': baseline = optarg; break;
     case 'H': fputs(usage, stdout); return 0;
     case 'V': printf("ddbwatch %s\n", DDBWATCH_VERSION); return 0;
     default: fputs(usage, stderr); return 2;
@@ -138,8 +145,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ddbwatch: unexpected argument '%s'\n%s", argv[optind], usage);
     return 2;
   }
-  if (!instrument && (config || audit_log)) {
-    fprintf(stderr, "ddbwatch: --no-instrument cannot be used with --config or --audit-log\n");
+  if (!instrument && (config || audit_log || learn || baseline)) {
+    fprintf(stderr, "ddbwatch: --no-instrument cannot be used with --config, --audit-log, --learn or --baseline\n");
     return 2;
   }
   if (in_memory && data_dir) {
@@ -172,6 +179,11 @@ int main(int argc, char **argv) {
   s->inst = instrument ? inst_new(config, audit_log, err, sizeof err) : NULL;
   if (instrument && !s->inst) {
     fprintf(stderr, "ddbwatch: %s\n", err);
+    return 1;
+  }
+  if ((learn || baseline) && inst_baseline_start(s->inst, learn, baseline, err, sizeof err)) {
+    fprintf(stderr, "ddbwatch: %s\n", err);
+    inst_free(s->inst);
     return 1;
   }
   s->store = store_open(in_memory ? NULL : data_dir, sync_mode, err, sizeof err);

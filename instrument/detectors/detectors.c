@@ -9,6 +9,48 @@
 #include "detectors.h"
 
 const struct inst_detector inst_detectors[DET_COUNT] = {
+    [DET_DDB001] = {"DDB001", "legacy conditional parameter", INST_INFO, INST_HIGH,
+                    "A request uses a legacy conditional parameter (Expected, ScanFilter, QueryFilter, "
+                    "KeyConditions, ConditionalOperator).",
+                    "Info for any legacy conditional parameter; high when an operator is NOT_NULL, NULL, "
+                    "NE or NOT_CONTAINS, when ConditionalOperator is OR, when GT/GE compare against an "
+                    "empty string or \"*\", or (with a frozen baseline) when the parameter, attribute or "
+                    "operator is not in the call site's baseline: the classic injection through a "
+                    "filter object built from a parsed query string.",
+                    "Build conditions with FilterExpression / ConditionExpression from constant text and "
+                    "pass input only as ExpressionAttributeValues; never hand a client-supplied object "
+                    "to ScanFilter, QueryFilter or Expected.",
+                    det_legacy_pre, NULL},
+    [DET_DDB003] = {"DDB003", "tautology", INST_HIGH, INST_HIGH,
+                    "A condition that is always true by its shape.",
+                    "Identical operands of =, <= or >= (size(x) = size(x), :a = :a; a = a is refused "
+                    "by DynamoDB and reported as an attempt), placeholders whose values make a "
+                    "comparison constant, attribute_exists(a) OR attribute_not_exists(a), a = :v OR "
+                    "a <> :v, c OR NOT c; in PartiQL a constant comparison ('1' = '1') or an OR "
+                    "branch without the partition-key equality that another branch has (WHERE "
+                    "userId = 'x' OR userId <> 'x').",
+                    "Input reached the expression or statement text: build it from constants and "
+                    "pass input as ExpressionAttributeValues or PartiQL ? parameters.",
+                    NULL, det_tautology_post},
+    [DET_DDB004] = {"DDB004", "expression or statement shape drift", INST_HIGH, INST_HIGH,
+                    "An expression or statement template the call site never sent while the "
+                    "baseline was learned.",
+                    "With --baseline: a template (names as #, values as :, AND/OR operands sorted; "
+                    "PartiQL literals as ?) that is not in the baseline for the call site, an "
+                    "operation the call site never made, or (newCallsites) a call site the baseline "
+                    "does not know.",
+                    "Find where the expression text is assembled from input. If the new shape is "
+                    "legitimate (an optional filter the tests did not exercise), learn the baseline "
+                    "again with tests that cover it.",
+                    NULL, det_drift_post},
+    [DET_DDB005] = {"DDB005", "PartiQL with inlined literals", INST_MEDIUM, INST_HIGH,
+                    "A PartiQL statement with literal values and no ? parameters.",
+                    "ExecuteStatement, BatchExecuteStatement or ExecuteTransaction whose statement has "
+                    "string, number or Ion literals and no parameters: input was probably "
+                    "concatenated into it. Medium; high when the statement's template is not in the "
+                    "call site's baseline.",
+                    "Write ? in the statement and pass the values in Parameters.",
+                    NULL, det_partiql_post},
     [DET_DDB006] = {"DDB006", "full-table read", INST_MEDIUM, INST_HIGH,
                     "A read whose work is not bounded by a partition key.",
                     "A Scan, or a PartiQL SELECT without an equality or IN condition on the partition "
@@ -38,6 +80,27 @@ const struct inst_detector inst_detectors[DET_COUNT] = {
                     "Set a Limit that matches what the caller can show; never take it from a request "
                     "unchecked.",
                     det_limit_pre, NULL},
+    [DET_DDB010] = {"DDB010", "key type confusion", INST_HIGH, INST_HIGH,
+                    "A key attribute whose type differs from the key schema.",
+                    "A Key, an Item's key attribute, a key condition's value or a PartiQL key "
+                    "equality whose AttributeValue type differs from the table's or index's key "
+                    "schema (e.g. L or M where S is declared: what marshall() makes of "
+                    "?userId[]=x or {\"userId\":{...}}), even though DynamoDB refuses the request.",
+                    "Check the type of every input before it becomes a key (typeof x === 'string'); "
+                    "a regular expression test passes an array because it converts it to a string.",
+                    det_key_type_pre, det_key_type_post},
+    [DET_DDB011] = {"DDB011", "attacker-shaped value", INST_HIGH, INST_HIGH,
+                    "A value shaped by an attacker: a map of one type tag, a type the call site never "
+                    "sent, or a prototype name.",
+                    "A map whose only member is an AttributeValue type tag ({\"M\":{\"S\":{\"S\":"
+                    "\"x\"}}}: an object marshalled twice or sent in DynamoDB's own format); an "
+                    "attribute or map member named __proto__, constructor or prototype; with "
+                    "--baseline, a placeholder or written attribute whose type is not in the call "
+                    "site's baseline (a type change turns = into always false and <> into always "
+                    "true).",
+                    "Validate the type and shape of input before marshall(); never pass request "
+                    "objects through whole.",
+                    det_shape_pre, det_type_drift_post},
     [DET_DDB012] = {"DDB012", "unknown or dynamic table", INST_HIGH, INST_HIGH,
                     "An app principal names a table that is not expected, or one call site names "
                     "different tables.",
@@ -70,6 +133,24 @@ const struct inst_detector inst_detectors[DET_COUNT] = {
                     "Give the application's credentials data-plane permissions only; manage tables "
                     "with a setup principal (principals.setup).",
                     det_control_pre, NULL},
+    [DET_DDB017] = {"DDB017", "mass assignment", INST_HIGH, INST_HIGH,
+                    "A write that sets attributes the call site should not set.",
+                    "A PutItem/UpdateItem/BatchWriteItem/TransactWriteItems/PartiQL write that sets "
+                    "an attribute on the deny-list (`denyAttributes`: isAdmin, role, permissions, "
+                    "owner, tenantId, balance, ...) unless the call site's baseline writes it; with "
+                    "--baseline, any attribute name outside the call site's baseline; in any mode, an "
+                    "update action on a key attribute.",
+                    "Copy only the fields a route may change (an allow-list) instead of spreading "
+                    "the request body into the item or the update.",
+                    det_mass_pre, det_mass_post},
+    [DET_DDB018] = {"DDB018", "sensitive projection", INST_MEDIUM, INST_MEDIUM,
+                    "A read returns sensitive attributes the call site never returned.",
+                    "With --baseline: an answer (GetItem, Query, Scan, BatchGetItem, TransactGetItems, "
+                    "PartiQL) returns an attribute on `sensitiveAttributes` (password, passwordHash, "
+                    "token, secret, apiKey, ...) that the call site's baseline never returned.",
+                    "Project only the attributes a route needs (ProjectionExpression from constants) "
+                    "and never let the caller choose them.",
+                    NULL, det_sensitive_post},
     [DET_DDB019] = {"DDB019", "malformed expressions", INST_MEDIUM, INST_MEDIUM,
                     "A burst of malformed expressions from one call site.",
                     "Every syntax error, undefined or unused placeholder and reserved-word misuse is "
@@ -79,6 +160,18 @@ const struct inst_detector inst_detectors[DET_COUNT] = {
                     "Build expressions from constants and pass every input value through "
                     "ExpressionAttributeValues (and names through ExpressionAttributeNames).",
                     NULL, det_expr_post},
+    [DET_DDB020] = {"DDB020", "fuzz canary in a dangerous position", INST_CRITICAL, INST_CRITICAL,
+                    "A fuzzer's canary reached a table name, expression, attribute name or PartiQL "
+                    "text: an injection proven.",
+                    "A string matching one of `canaries` (regular expressions a fuzzer embeds in its "
+                    "payloads) in a table or index name, expression text, PartiQL statement text, an "
+                    "attribute or placeholder name, or another parameter; a canary inside an "
+                    "AttributeValue (an item, key, ExpressionAttributeValues entry or PartiQL "
+                    "parameter) is where input belongs and is not reported.",
+                    "The input named in the evidence reached the request's structure: pass it as a "
+                    "value (ExpressionAttributeValues, ? parameters) and map names through an "
+                    "allow-list.",
+                    det_canary_pre, NULL},
     [DET_DDB024] = {"DDB024", "oversized request or item", INST_LOW, INST_LOW,
                     "A request or item that is unusually large or deep.",
                     "A request body above `maxRequestBytes`, an item above `maxItemBytes`, with more "
