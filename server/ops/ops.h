@@ -56,4 +56,74 @@ json_t *consumed_capacity_detail(struct ddb_request *r, const struct table *tbl,
 json_t *item_collection_metrics(struct ddb_request *r, const struct table *tbl,
                                 const json_t *item_or_key);
 
+/*------------------------------------------------------------------------------
+** transact.c: what every transactional write shares. ExecuteTransaction
+** (partiql.c) is TransactWriteItems written in PartiQL, so it uses the same
+** idempotency tokens (one namespace: a token first used by one operation is a
+** mismatch for the other), the same item locks, the same cancellation and the
+** same capacity rules. The transact_item_locked check is in items.h.
+*/
+struct item_write;
+
+/* TransactionConflict's reason and TransactionConflictException's text. */
+#define TRANSACT_MSG_CONFLICT "Transaction is ongoing for the item"
+
+/* One CancellationReasons entry, {"Code": code} or with "Message" when
+** message is not NULL (new reference). */
+json_t *transact_reason(const char *code, const char *message);
+
+/* TransactionCanceledException "Transaction cancelled, please refer
+** cancellation reasons for specific reasons [<the codes, in order>]" with
+** reasons (stolen) as its CancellationReasons. Returns -1. */
+int transact_cancelled(struct ddb_request *r, json_t *reasons);
+
+/* A ClientRequestToken being honoured. Tokens are remembered for 10 minutes
+** after a successful call, with a SHA-256 of the members of the request that
+** define it and the call's answer. */
+struct transact_token {
+  const char *name;        /* the ClientRequestToken (borrowed), NULL: none */
+  unsigned char digest[32]; /* SHA-256 of the operation name and the members */
+  double time;             /* monotonic seconds of the call */
+};
+
+/* Look the request's ClientRequestToken up. members: the NULL-terminated
+** names of the request members that make up its payload (what
+** ReturnConsumedCapacity asks for is not part of it). Returns 0 when the call
+** must run (k filled, for transact_token_remember); 1 for a replay of a
+** remembered call, with *answer its answer again (new reference) plus the
+** ConsumedCapacity that DynamoDB reports for a replay when the request asks
+** (two read units per item, kind as in transact_write_capacity); -1 with
+** IdempotentParameterMismatchException when the token was used with another
+** payload. */
+int transact_token_begin(struct ddb_request *r, const char *op, const char *const *members, const char *kind,
+                         struct transact_token *k, json_t **answer);
+
+/* Remember a successful call: its answer (copied, without ConsumedCapacity)
+** and, for a replay's capacity, the tables of its n writes. No-op when k has
+** no token. */
+void transact_token_remember(const struct transact_token *k, const json_t *answer, struct item_write *const *ws,
+                             size_t n);
+
+/* The group-commit batch that the write transaction t writes into (0: none).
+** Read it before store_commit(t), which ends t. */
+size_t transact_lock_batch(struct store_txn *t);
+
+/* After store_commit succeeded: lock every item of the n writes (those
+** written and those only checked) until batch is durable, so that a plain
+** write meanwhile fails with TransactionConflictException and another
+** transaction is cancelled with a TransactionConflict reason. Nothing is
+** locked when none of the writes changed an item, since the batch might then
+** commit nothing and keep its id. */
+void transact_lock_items(size_t batch, struct item_write *const *ws, size_t n);
+
+/* The ConsumedCapacity list of a committed write transaction t, or NULL for
+** ReturnConsumedCapacity NONE (new reference): per table, two units per 1 KB
+** of each item written or checked (the larger of its old and new size) plus
+** twice the index write units t recorded (store_txn.iwrites); INDEXES adds
+** "Table" and the LocalSecondaryIndexes / GlobalSecondaryIndexes maps. kind
+** ("WriteCapacityUnits") repeats each figure under that name, as
+** TransactWriteItems reports; NULL for ExecuteTransaction. */
+json_t *transact_write_capacity(struct ddb_request *r, struct item_write *const *ws, size_t n,
+                                const struct store_txn *t, const char *kind);
+
 #endif

@@ -1281,10 +1281,28 @@ static int txn_member_error(struct ddb_request *r, size_t i) {
   return -1;
 }
 
-/* The reads of a transaction: one consistent snapshot, one entry each. */
+/* The reads of a transaction: one consistent snapshot, one entry each. An
+** item that a transaction in progress holds cancels the whole read with a
+** TransactionConflict reason for it (None for the others), as in
+** TransactGetItems. */
 static int txn_reads(struct ddb_request *r, struct run *runs, size_t n, json_t *responses, json_t *caps) {
   struct store_txn t;
   if (store_begin(r->srv->store, false, &t, &r->err)) return -1;
+  json_t *reasons = json_array();
+  bool conflict = false;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t key[KEYCODEC_MAX];
+    size_t klen = items_key(runs[i].tbl, runs[i].key, key);
+    bool locked = transact_item_locked(&t, runs[i].tbl, key, klen);
+    json_array_append_new(reasons, locked ? transact_reason("TransactionConflict", TRANSACT_MSG_CONFLICT)
+                                          : transact_reason("None", NULL));
+    conflict |= locked;
+  }
+  if (conflict) {
+    store_abort(&t);
+    return transact_cancelled(r, reasons);
+  }
+  json_decref(reasons);
   for (size_t i = 0; i < n; i++) {
     json_t *item;
     double units = 0;
@@ -1300,45 +1318,54 @@ static int txn_reads(struct ddb_request *r, struct run *runs, size_t n, json_t *
 }
 
 /* The writes of a transaction, all or nothing in one atomic store
-** transaction: every statement is run so that each gets its cancellation
-** reason (None, ConditionalCheckFailed, DuplicateItem's ValidationError,
-** TransactionConflict for an item another transaction holds, ValidationError
-** for what the write refuses); any reason but None rolls everything back. */
-static int txn_writes(struct ddb_request *r, struct run *runs, const json_t *members, size_t n,
-                      json_t *caps) {
+** transaction, as TransactWriteItems runs its actions (transact.c): every
+** statement is run so that each gets its cancellation reason (None,
+** ConditionalCheckFailed, DuplicateItem's ValidationError, TransactionConflict
+** for an item another transaction holds, ValidationError for what the write
+** refuses); any reason but None rolls everything back. A committed
+** transaction locks its items until it is durable and is remembered under its
+** ClientRequestToken; its capacity is TransactWriteItems' (an EXISTS is a
+** ConditionCheck). *out is the answer. */
+static int txn_writes(struct ddb_request *r, struct run *runs, const json_t *members, size_t n, json_t **out) {
+  static const char *const payload_members[] = {"TransactStatements", NULL};
+  struct transact_token token;
+  int replay = transact_token_begin(r, "ExecuteTransaction", payload_members, NULL, &token, out);
+  if (replay) return replay < 0 ? -1 : 0;
   struct store_txn t;
   if (store_begin_atomic(r->srv->store, &t, &r->err)) return -1;
   struct item_write *ws = arena_alloc(&r->arena, n * sizeof *ws);
+  struct item_write **wp = arena_alloc(&r->arena, n * sizeof *wp);
   json_t *reasons = json_array();
   bool cancelled = false;
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++) {
     struct run *u = &runs[i];
     write_setup(u, &ws[i], true);
+    wp[i] = &ws[i];
     uint8_t key[KEYCODEC_MAX];
     size_t klen = items_key(u->tbl, u->key, key);
     json_t *reason;
     struct ddb_err e = {0};
     enum outcome out = OUT_OK;
     if (transact_item_locked(&t, u->tbl, key, klen)) {
-      reason = json_pack("{ss ss}", "Code", "TransactionConflict", "Message", "Transaction is ongoing for the item");
+      reason = transact_reason("TransactionConflict", TRANSACT_MSG_CONFLICT);
     } else if (write_run(u, &t, &ws[i], &out, &e)) {
       if (e.code != DDB_VALIDATION) {
         ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
         rc = -1;
         reason = NULL;
       } else {
-        reason = json_pack("{ss ss}", "Code", "ValidationError", "Message", e.msg ? e.msg : "");
+        reason = transact_reason("ValidationError", e.msg ? e.msg : "");
       }
     } else if (out == OUT_CCF) {
-      reason = json_pack("{ss ss}", "Code", "ConditionalCheckFailed", "Message", u->exists ? MSG_CCF "." : MSG_CCF);
+      reason = transact_reason("ConditionalCheckFailed", u->exists ? MSG_CCF "." : MSG_CCF);
       if (ws[i].old_item && wants_old_on_failure(json_array_get(members, i)))
         json_object_set(reason, "Item", ws[i].old_item);
     } else if (out == OUT_DUP) {
       /* DynamoDB Local 1.25's code for it; real DynamoDB's is not recorded. */
-      reason = json_pack("{ss ss}", "Code", "ValidationError", "Message", MSG_DUP);
+      reason = transact_reason("ValidationError", MSG_DUP);
     } else {
-      reason = json_pack("{ss}", "Code", "None");
+      reason = transact_reason("None", NULL);
     }
     ddb_err_clear(&e);
     if (reason) {
@@ -1346,28 +1373,25 @@ static int txn_writes(struct ddb_request *r, struct run *runs, const json_t *mem
       json_array_append_new(reasons, reason);
     }
   }
+  size_t batch = 0;
   if (rc || cancelled) {
     store_abort(&t);
-  } else if (store_commit(&t, &r->err)) {
-    store_abort(&t);
-    rc = -1;
-  }
-  for (size_t i = 0; i < n && !rc && !cancelled; i++)
-    add_capacity(r, caps, runs[i].tbl,
-                 2 * (runs[i].exists ? read_units(ws[i].old_size, true) : write_cost(&ws[i])));
-  for (size_t i = 0; i < n; i++) item_write_clear(&ws[i]);
-  if (!rc && cancelled) {
-    char *codes = arena_strdup(&r->arena, "");
-    size_t i;
-    json_t *x;
-    json_array_foreach(reasons, i, x) {
-      codes = arena_printf(&r->arena, "%s%s%s", codes, i ? ", " : "", json_string_value(json_object_get(x, "Code")));
+  } else {
+    batch = transact_lock_batch(&t);
+    if (store_commit(&t, &r->err)) {
+      store_abort(&t);
+      rc = -1;
     }
-    ddb_fail(&r->err, DDB_TRANSACTION_CANCELED,
-             "Transaction cancelled, please refer cancellation reasons for specific reasons [%s]", codes);
-    r->err.extra = json_pack("{so}", "CancellationReasons", reasons);
-    return -1;
   }
+  if (!rc && !cancelled) {
+    transact_lock_items(batch, wp, n);
+    json_t *cc = transact_write_capacity(r, wp, n, &t, NULL);
+    *out = json_pack("{s[]}", "Responses");
+    transact_token_remember(&token, *out, wp, n);
+    if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
+  }
+  for (size_t i = 0; i < n; i++) item_write_clear(&ws[i]);
+  if (!rc && cancelled) return transact_cancelled(r, reasons);
   json_decref(reasons);
   return rc;
 }
@@ -1398,10 +1422,10 @@ int op_execute_transaction(struct ddb_request *r, json_t **out) {
     for (size_t j = i + 1; j < n; j++)
       if (runs[i].tbl == runs[j].tbl && json_equal(runs[i].key, runs[j].key))
         return ddb_fail(&r->err, DDB_VALIDATION, "Transaction request cannot include multiple operations on one item");
+  if (writes) return txn_writes(r, runs, members, n, out);
   json_t *caps = json_array();
   json_t *responses = json_array();
-  int rc = reads ? txn_reads(r, runs, n, responses, caps) : txn_writes(r, runs, members, n, caps);
-  if (rc) {
+  if (txn_reads(r, runs, n, responses, caps)) {
     json_decref(caps);
     json_decref(responses);
     return -1;

@@ -34,7 +34,11 @@
 ** call. The same token with the same payload returns that answer again without
 ** applying anything (ConsumedCapacity then reports the reads DynamoDB charges
 ** for a replay); a different payload is IdempotentParameterMismatchException.
-** Failed calls are not remembered: retrying them runs them again.
+** Failed calls are not remembered: retrying them runs them again. The same
+** tokens serve ExecuteTransaction (partiql.c), whose payload is its
+** TransactStatements: a token is one namespace for both operations, as in
+** DynamoDB Local 1.25, where a token first used by TransactWriteItems is a
+** mismatch for ExecuteTransaction.
 **
 ** Transaction conflicts. ddbwatch runs one request at a time, so two requests
 ** never overlap inside the server; what can overlap is the window between a
@@ -55,8 +59,10 @@
 ** The locks need no release step: each carries the LMDB id of the batch
 ** transaction that holds the writes. A batch that committed writes ends its id
 ** (the next batch gets a new one), so a lock is live only while the batch id
-** it names is the open batch's. A transaction that wrote nothing (only
-** ConditionChecks) takes no locks, since its batch might not advance the id.
+** it names is the open batch's. A transaction that changed nothing (only
+** ConditionChecks, or Deletes of missing items) takes no locks, since its batch
+** might then commit nothing and keep its id. ExecuteTransaction takes and
+** honours the same locks (ops.h: transact_lock_items).
 ** Under load (several clients, --sync=full group commits lasting up to 2 ms)
 ** conflicting requests are refused and retried by the SDKs, as with DynamoDB.
 */
@@ -72,7 +78,6 @@
 
 #define TRANSACT_MAX_PAYLOAD (4u * 1024 * 1024)
 #define TOKEN_WINDOW_SECONDS 600.0
-#define MSG_CONFLICT "Transaction is ongoing for the item"
 
 /*---------------------------------- Locks -----------------------------------*/
 
@@ -154,6 +159,21 @@ static void lock_item(const struct table *tbl, const uint8_t *key, size_t klen) 
   locks.n++;
 }
 
+size_t transact_lock_batch(struct store_txn *t) { return locks_sync(t); }
+
+/* Did w change its item? Then the batch that carries it commits, and its id
+** advances. */
+static bool changed_item(const struct item_write *w) {
+  return w->kind == ITEM_PUT || w->kind == ITEM_UPDATE || (w->kind == ITEM_DELETE && w->old_size > 0);
+}
+
+void transact_lock_items(size_t batch, struct item_write *const *ws, size_t n) {
+  if (!batch || batch != locks.batch_id) return;
+  bool any = false;
+  for (size_t i = 0; i < n && !any; i++) any = changed_item(ws[i]);
+  for (size_t i = 0; any && i < n; i++) lock_item(ws[i]->tbl, ws[i]->key, ws[i]->klen);
+}
+
 /*------------------------------ Request tokens ------------------------------*/
 
 struct token {
@@ -216,24 +236,82 @@ static void token_add(struct token *k) {
   tokens.buckets[b] = k;
 }
 
-static void payload_digest(const json_t *in, unsigned char out[SHA256_DIGEST_LENGTH]) {
-  json_t *p = json_pack("{sO*sO*}", "TransactItems", json_object_get(in, "TransactItems"),
-                        "ReturnItemCollectionMetrics", json_object_get(in, "ReturnItemCollectionMetrics"));
+/* SHA-256 of the operation's name and the named members of the request, in
+** a canonical form (compact JSON, sorted keys). */
+static void payload_digest(const json_t *in, const char *op, const char *const *members,
+                           unsigned char out[SHA256_DIGEST_LENGTH]) {
+  json_t *p = json_pack("{ss}", "$operation", op);
+  for (const char *const *m = members; *m; m++) {
+    json_t *v = json_object_get(in, *m);
+    if (v) json_object_set(p, *m, v);
+  }
   char *text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
   SHA256((const unsigned char *)(text ? text : ""), text ? strlen(text) : 0, out);
   free(text);
   json_decref(p);
 }
 
+static json_t *capacity_list(struct ddb_request *r, json_t *units, const char *kind);
+static void units_add(json_t *acc, const char *table, double units);
+
+int transact_token_begin(struct ddb_request *r, const char *op, const char *const *members, const char *kind,
+                         struct transact_token *k, json_t **answer) {
+  memset(k, 0, sizeof *k);
+  k->name = req_str(r->in, "ClientRequestToken");
+  if (!k->name) return 0;
+  k->time = (double)uv_hrtime() / 1e9; /* monotonic, also under --deterministic */
+  tokens_expire(k->time);
+  payload_digest(r->in, op, members, k->digest);
+  struct token *old = token_find(k->name);
+  if (!old) return 0;
+  if (memcmp(old->digest, k->digest, sizeof k->digest) != 0)
+    return ddb_fail(&r->err, DDB_IDEMPOTENT_MISMATCH,
+                    "Request parameters do not match the original request with this ClientRequestToken");
+  *answer = json_deep_copy(old->answer);
+  json_t *cc = capacity_list(r, old->replay_units, kind ? "ReadCapacityUnits" : NULL);
+  if (cc) json_object_set_new(*answer, "ConsumedCapacity", cc);
+  return 1;
+}
+
+void transact_token_remember(const struct transact_token *k, const json_t *answer, struct item_write *const *ws,
+                             size_t n) {
+  if (!k->name) return;
+  struct token *t = calloc(1, sizeof *t);
+  if (!t) abort();
+  t->name = strdup(k->name);
+  if (!t->name) abort();
+  memcpy(t->digest, k->digest, sizeof t->digest);
+  t->time = k->time;
+  t->answer = json_deep_copy(answer);
+  t->replay_units = json_object();
+  for (size_t i = 0; i < n; i++) units_add(t->replay_units, ws[i]->tbl->name, 2);
+  token_add(t);
+}
+
 /*------------------------------ Capacity -----------------------------------*/
 
 /* Per-table units of a transaction, reported as DynamoDB reports them:
-** CapacityUnits plus ReadCapacityUnits / WriteCapacityUnits. */
+** CapacityUnits plus, with kind, ReadCapacityUnits / WriteCapacityUnits. */
 static void units_add(json_t *acc, const char *table, double units) {
   json_t *cur = json_object_get(acc, table);
   json_object_set_new(acc, table, json_real((cur ? json_real_value(cur) : 0) + units));
 }
 
+/* {"CapacityUnits": v} plus {kind: v} when kind is not NULL (new reference). */
+static json_t *units_obj(double v, const char *kind) {
+  json_t *o = json_pack("{sf}", "CapacityUnits", v);
+  if (kind) json_object_set_new(o, kind, json_real(v));
+  return o;
+}
+
+/* {"TableName": table, "CapacityUnits": v} plus {kind: v} (new reference). */
+static json_t *table_entry(const char *table, double v, const char *kind) {
+  json_t *o = json_pack("{ss sf}", "TableName", table, "CapacityUnits", v);
+  if (kind) json_object_set_new(o, kind, json_real(v));
+  return o;
+}
+
+/* The ConsumedCapacity list for units {table: units}: NULL for NONE. */
 static json_t *capacity_list(struct ddb_request *r, json_t *units, const char *kind) {
   const char *mode = req_str(r->in, "ReturnConsumedCapacity");
   if (!mode || strcmp(mode, "NONE") == 0 || json_object_size(units) == 0) return NULL;
@@ -242,8 +320,50 @@ static json_t *capacity_list(struct ddb_request *r, json_t *units, const char *k
   json_t *u;
   json_object_foreach(units, table, u) {
     double v = json_real_value(u);
-    json_t *cc = json_pack("{ss sf sf}", "TableName", table, "CapacityUnits", v, kind, v);
-    if (strcmp(mode, "INDEXES") == 0) json_object_set_new(cc, "Table", json_pack("{sf sf}", kind, v, "CapacityUnits", v));
+    json_t *cc = table_entry(table, v, kind);
+    if (strcmp(mode, "INDEXES") == 0) json_object_set_new(cc, "Table", units_obj(v, kind));
+    json_array_append_new(list, cc);
+  }
+  return list;
+}
+
+json_t *transact_write_capacity(struct ddb_request *r, struct item_write *const *ws, size_t n,
+                                const struct store_txn *t, const char *kind) {
+  const char *mode = req_str(r->in, "ReturnConsumedCapacity");
+  if (!mode || strcmp(mode, "NONE") == 0 || n == 0) return NULL;
+  bool indexes = strcmp(mode, "INDEXES") == 0;
+  json_t *list = json_array();
+  for (size_t i = 0; i < n; i++) {
+    const struct table *tbl = ws[i]->tbl;
+    bool seen = false;
+    for (size_t j = 0; j < i && !seen; j++) seen = ws[j]->tbl == tbl;
+    if (seen) continue;
+    double table_units = 0;
+    for (size_t j = i; j < n; j++) {
+      if (ws[j]->tbl != tbl) continue;
+      uint32_t billed = ws[j]->old_size > ws[j]->new_size ? ws[j]->old_size : ws[j]->new_size;
+      table_units += 2 * item_write_units(billed);
+    }
+    double total = table_units;
+    json_t *local = json_object(), *global = json_object();
+    for (int k = 0; k < t->niwrites; k++) {
+      const struct store_index_write *iw = &t->iwrites[k];
+      if (iw->table != tbl) continue;
+      double u = 2.0 * iw->units;
+      total += u;
+      json_t *map = iw->index->global ? global : local;
+      json_t *cur = json_object_get(map, iw->index->name);
+      double prev = cur ? json_real_value(json_object_get(cur, "CapacityUnits")) : 0;
+      json_object_set_new(map, iw->index->name, units_obj(prev + u, kind));
+    }
+    json_t *cc = table_entry(tbl->name, total, kind);
+    if (indexes) {
+      json_object_set_new(cc, "Table", units_obj(table_units, kind));
+      if (json_object_size(local)) json_object_set(cc, "LocalSecondaryIndexes", local);
+      if (json_object_size(global)) json_object_set(cc, "GlobalSecondaryIndexes", global);
+    }
+    json_decref(local);
+    json_decref(global);
     json_array_append_new(list, cc);
   }
   return list;
@@ -328,13 +448,11 @@ static int check_action_key(struct ddb_request *r, struct action *a) {
   return 0;
 }
 
-/* One CancellationReasons entry. */
-static json_t *reason(const char *code, const char *message) {
+json_t *transact_reason(const char *code, const char *message) {
   return message ? json_pack("{ss ss}", "Code", code, "Message", message) : json_pack("{ss}", "Code", code);
 }
 
-/* TransactionCanceledException with the reasons (stolen). Returns -1. */
-static int cancelled(struct ddb_request *r, json_t *reasons) {
+int transact_cancelled(struct ddb_request *r, json_t *reasons) {
   char *codes = arena_strdup(&r->arena, "");
   size_t i;
   json_t *x;
@@ -370,41 +488,39 @@ static json_t *collection_metrics(struct ddb_request *r, struct action *acts, si
 
 /* Step 6: run every action; 0 when all passed, 1 when some was cancelled
 ** (reasons filled), -1 on an internal error. */
-static int run_actions(struct ddb_request *r, struct store_txn *t, struct action *acts, size_t n, json_t *reasons,
-                       bool *wrote) {
+static int run_actions(struct ddb_request *r, struct store_txn *t, struct action *acts, size_t n, json_t *reasons) {
   int failed = 0;
   for (size_t i = 0; i < n; i++) {
     struct action *a = &acts[i];
     struct ddb_err e = {0};
     if (!a->key_ok) {
-      json_array_append_new(reasons, reason("ValidationError", a->key_error));
+      json_array_append_new(reasons, transact_reason("ValidationError", a->key_error));
       failed = 1;
       continue;
     }
     if (a->w.kind == ITEM_UPDATE && a->w.update && item_check_key_update(&e, a->w.tbl, a->w.update)) {
-      json_array_append_new(reasons, reason("ValidationError", e.msg));
+      json_array_append_new(reasons, transact_reason("ValidationError", e.msg));
       ddb_err_clear(&e);
       failed = 1;
       continue;
     }
     size_t klen = items_key(a->w.tbl, a->w.item, a->w.key);
     if (transact_item_locked(t, a->w.tbl, a->w.key, klen)) {
-      json_array_append_new(reasons, reason("TransactionConflict", MSG_CONFLICT));
+      json_array_append_new(reasons, transact_reason("TransactionConflict", TRANSACT_MSG_CONFLICT));
       failed = 1;
       continue;
     }
     int rc = item_write_run(t, &a->w, &e);
     if (rc == 0) {
-      json_array_append_new(reasons, reason("None", NULL));
-      if (a->w.kind != ITEM_CHECK) *wrote = true;
+      json_array_append_new(reasons, transact_reason("None", NULL));
     } else if (rc == ITEM_CONDITION_FAILED) {
-      json_t *x = reason("ConditionalCheckFailed", "The conditional request failed");
+      json_t *x = transact_reason("ConditionalCheckFailed", "The conditional request failed");
       const char *rv = req_str(a->body, "ReturnValuesOnConditionCheckFailure");
       if (a->w.old_item && rv && strcmp(rv, "ALL_OLD") == 0) json_object_set(x, "Item", a->w.old_item);
       json_array_append_new(reasons, x);
       failed = 1;
     } else if (e.code == DDB_VALIDATION) {
-      json_array_append_new(reasons, reason("ValidationError", e.msg));
+      json_array_append_new(reasons, transact_reason("ValidationError", e.msg));
       failed = 1;
     } else {
       ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
@@ -444,29 +560,17 @@ int op_transact_write_items(struct ddb_request *r, json_t **out) {
   if (payload > TRANSACT_MAX_PAYLOAD)
     return ddb_fail(&r->err, DDB_VALIDATION, "Transaction payload size cannot exceed 4MB. Payload Size: %zu", payload);
 
-  const char *token_name = req_str(r->in, "ClientRequestToken");
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  double now = (double)uv_hrtime() / 1e9; /* monotonic, also under --deterministic */
-  if (token_name) {
-    tokens_expire(now);
-    payload_digest(r->in, digest);
-    struct token *k = token_find(token_name);
-    if (k) {
-      if (memcmp(k->digest, digest, sizeof digest) != 0)
-        return ddb_fail(&r->err, DDB_IDEMPOTENT_MISMATCH,
-                        "Request parameters do not match the original request with this ClientRequestToken");
-      *out = json_deep_copy(k->answer);
-      json_t *cc = capacity_list(r, k->replay_units, "ReadCapacityUnits");
-      if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
-      return 0;
-    }
-  }
+  static const char *const payload_members[] = {"TransactItems", "ReturnItemCollectionMetrics", NULL};
+  struct transact_token token;
+  int replay = transact_token_begin(r, "TransactWriteItems", payload_members, "WriteCapacityUnits", &token, out);
+  if (replay) return replay < 0 ? -1 : 0;
 
   struct store_txn t;
   if (store_begin_atomic(r->srv->store, &t, &r->err)) return -1;
   json_t *reasons = json_array();
-  bool wrote = false;
-  int rc = run_actions(r, &t, acts, n, reasons, &wrote);
+  int rc = run_actions(r, &t, acts, n, reasons);
+  struct item_write **ws = arena_alloc(&r->arena, (n ? n : 1) * sizeof *ws);
+  for (i = 0; i < n; i++) ws[i] = &acts[i].w;
   if (rc != 0) {
     store_abort(&t);
     for (i = 0; i < n; i++) item_write_clear(&acts[i].w);
@@ -474,40 +578,21 @@ int op_transact_write_items(struct ddb_request *r, json_t **out) {
       json_decref(reasons);
       return -1;
     }
-    return cancelled(r, reasons);
+    return transact_cancelled(r, reasons);
   }
   json_decref(reasons);
-  size_t id = locks_sync(&t);
+  size_t batch = transact_lock_batch(&t);
   if (store_commit(&t, &r->err)) {
     for (i = 0; i < n; i++) item_write_clear(&acts[i].w);
     return -1;
   }
-  json_t *units = json_object(), *replay = json_object();
-  for (i = 0; i < n; i++) {
-    struct item_write *w = &acts[i].w;
-    if (wrote && id) lock_item(w->tbl, w->key, w->klen);
-    size_t billed = w->old_size > w->new_size ? w->old_size : w->new_size;
-    units_add(units, w->tbl->name, 2 * item_write_units(billed));
-    units_add(replay, w->tbl->name, 2);
-  }
-  for (int k = 0; k < t.niwrites; k++) units_add(units, t.iwrites[k].table->name, 2.0 * t.iwrites[k].units);
+  transact_lock_items(batch, ws, n);
+  json_t *cc = transact_write_capacity(r, ws, n, &t, "WriteCapacityUnits");
   *out = json_object();
   json_t *icm = collection_metrics(r, acts, n);
   if (icm) json_object_set_new(*out, "ItemCollectionMetrics", icm);
-  if (token_name) {
-    struct token *k = calloc(1, sizeof *k);
-    if (!k) abort();
-    k->name = strdup(token_name);
-    memcpy(k->digest, digest, sizeof digest);
-    k->time = now;
-    k->answer = json_deep_copy(*out);
-    k->replay_units = json_incref(replay);
-    token_add(k);
-  }
-  json_t *cc = capacity_list(r, units, "WriteCapacityUnits");
+  transact_token_remember(&token, *out, ws, n);
   if (cc) json_object_set_new(*out, "ConsumedCapacity", cc);
-  json_decref(units);
-  json_decref(replay);
   for (i = 0; i < n; i++) item_write_clear(&acts[i].w);
   return 0;
 }
@@ -572,14 +657,14 @@ int op_transact_get_items(struct ddb_request *r, json_t **out) {
   for (i = 0; i < n; i++) {
     struct get *g = &gets[i];
     if (g->key_error) {
-      json_array_append_new(reasons, reason("ValidationError", g->key_error));
+      json_array_append_new(reasons, transact_reason("ValidationError", g->key_error));
       continue;
     }
     if (transact_item_locked(&t, g->tbl, g->key, g->klen)) {
-      json_array_append_new(reasons, reason("TransactionConflict", MSG_CONFLICT));
+      json_array_append_new(reasons, transact_reason("TransactionConflict", TRANSACT_MSG_CONFLICT));
       continue;
     }
-    json_array_append_new(reasons, reason("None", NULL));
+    json_array_append_new(reasons, transact_reason("None", NULL));
     if (failed) continue;
     struct item_rec rec;
     int rc = items_get(&t, g->tbl, g->key, g->klen, &rec, &r->err);
@@ -605,7 +690,7 @@ int op_transact_get_items(struct ddb_request *r, json_t **out) {
   if (failed) {
     json_decref(responses);
     json_decref(units);
-    return cancelled(r, reasons);
+    return transact_cancelled(r, reasons);
   }
   json_decref(reasons);
   *out = json_pack("{so}", "Responses", responses);
