@@ -242,19 +242,28 @@ int op_batch_write_item(struct ddb_request *r, json_t **out) {
     }
   }
 
+  /* Run every request; remember what each table wrote for the answer. */
+  size_t ntables = json_object_size(items), ti = 0;
+  struct table_written {
+    struct table *tbl;
+    double units;     /* the table's own write units */
+    json_t *written;  /* the Items and Keys written, for ItemCollectionMetrics */
+  } *tw = arena_alloc(&r->arena, ntables * sizeof *tw);
   struct store_txn t;
   if (store_begin(r->srv->store, true, &t, &r->err)) return -1;
-  json_t *capacity = json_array(), *unprocessed = json_object();
+  json_t *unprocessed = json_object();
   json_object_foreach(items, tname, reqs) {
-    struct table *tbl = item_find_table(r, tname);
-    double units = 0;
+    struct table_written *x = &tw[ti++];
+    x->tbl = item_find_table(r, tname);
+    x->units = 0;
+    x->written = arena_link_json(&r->arena, json_array());
     size_t i;
     json_t *req;
     json_array_foreach(reqs, i, req) {
       json_t *put = json_object_get(req, "PutRequest");
       struct item_write *w = arena_alloc(&r->arena, sizeof *w);
       w->kind = put ? ITEM_PUT : ITEM_DELETE;
-      w->tbl = tbl;
+      w->tbl = x->tbl;
       w->item = put ? json_object_get(put, "Item") : json_object_get(json_object_get(req, "DeleteRequest"), "Key");
       int rc = item_write_run(&t, w, &r->err);
       if (rc < 0 && r->err.code == DDB_TRANSACTION_CONFLICT) {
@@ -272,18 +281,39 @@ int op_batch_write_item(struct ddb_request *r, json_t **out) {
       size_t billed = w->old_size > w->new_size ? w->old_size : w->new_size;
       item_write_clear(w);
       if (rc < 0) goto fail;
-      units += item_write_units(billed);
+      x->units += item_write_units(billed);
+      json_array_append(x->written, (json_t *)w->item);
     }
-    add_capacity(r, capacity, tname, units);
   }
   if (store_commit(&t, &r->err)) goto fail;
+  /* Per table, as PutItem and DeleteItem answer: the table's units plus the
+  ** index write units its requests caused (t.iwrites), and for a table with
+  ** an LSI one ItemCollectionMetrics entry per item written. */
+  json_t *capacity = json_array(), *metrics = json_object();
+  for (ti = 0; ti < ntables; ti++) {
+    json_t *cc = consumed_capacity_detail(r, tw[ti].tbl, tw[ti].units, NULL, 0, &t);
+    if (cc) json_array_append_new(capacity, cc);
+    size_t i;
+    json_t *obj;
+    json_array_foreach(tw[ti].written, i, obj) {
+      json_t *m = item_collection_metrics(r, tw[ti].tbl, obj);
+      if (!m) break; /* not asked for, or no LSI */
+      json_t *list = json_object_get(metrics, tw[ti].tbl->name);
+      if (!list) {
+        list = json_array();
+        json_object_set_new(metrics, tw[ti].tbl->name, list);
+      }
+      json_array_append_new(list, m);
+    }
+  }
   *out = json_pack("{so}", "UnprocessedItems", unprocessed);
+  if (json_object_size(metrics)) json_object_set_new(*out, "ItemCollectionMetrics", metrics);
+  else json_decref(metrics);
   if (json_array_size(capacity)) json_object_set_new(*out, "ConsumedCapacity", capacity);
   else json_decref(capacity);
   return 0;
 fail:
   store_abort(&t);
-  json_decref(capacity);
   json_decref(unprocessed);
   return -1;
 }

@@ -5,8 +5,8 @@
 // and the item locks it shares with TransactWriteItems (a plain write to an
 // item that a transaction in progress holds is TransactionConflictException;
 // another transaction is cancelled with a TransactionConflict reason), and
-// the capacity of a write transaction on a table with indexes. A transaction
-// that changed nothing leaves no lock behind (TransactWriteItems too).
+// a transaction that changed nothing leaves no lock behind (TransactWriteItems
+// too). Its capacity on a table with indexes: batch_capacity.test.mjs.
 //
 // Sources: API_ExecuteTransaction (ClientRequestToken: idempotent for 10
 // minutes), API_TransactWriteItems; DynamoDB Local 1.25 agrees on the replay
@@ -27,7 +27,6 @@ let ep;
 let ddb;
 let doc;
 const T = uniqueName('pqtx'); // pk S
-const TI = uniqueName('pqtx-i'); // pk S, sk S; LSI lsi (pk, l), GSI gsi (g)
 const S = (s) => ({ S: s });
 const N = (n) => ({ N: String(n) });
 const CONFLICT = 'Transaction is ongoing for the item';
@@ -45,24 +44,10 @@ before(async () => {
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
   }));
-  await ddb.send(new CreateTableCommand({
-    TableName: TI, BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'l', 'g'].map((n) => ({ AttributeName: n, AttributeType: 'S' })),
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    LocalSecondaryIndexes: [{
-      IndexName: 'lsi', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
-    }],
-    GlobalSecondaryIndexes: [{
-      IndexName: 'gsi', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' },
-    }],
-  }));
 });
 
 after(async () => {
-  for (const t of [T, TI]) {
-    try { await ddb.send(new DeleteTableCommand({ TableName: t })); } catch { /* gone */ }
-  }
+  try { await ddb.send(new DeleteTableCommand({ TableName: T })); } catch { /* gone */ }
   ddb.destroy();
   await stopSharedServer();
 });
@@ -155,29 +140,6 @@ test('lib-dynamodb: a replayed ExecuteTransaction with native values applies onc
   await doc.send(new DocExecuteTransactionCommand(input));
   await doc.send(new DocExecuteTransactionCommand(input));
   assert.deepEqual((await get(T, { pk: S('doc-idem') })).n, N(5));
-});
-
-test('capacity of a write transaction: two units per item and per index entry written', { skip: IS_DDBLOCAL && 'DynamoDB Local returns no ConsumedCapacity for PartiQL' }, async () => {
-  const out = await tx({
-    ReturnConsumedCapacity: 'INDEXES',
-    TransactStatements: [
-      { Statement: `INSERT INTO "${TI}" VALUE {'pk': 'cap', 'sk': '1', 'l': 'x', 'g': 'y'}` },
-      { Statement: `INSERT INTO "${TI}" VALUE {'pk': 'cap', 'sk': '2'}` },
-    ],
-  });
-  assert.deepEqual(out.ConsumedCapacity, [{
-    TableName: TI, CapacityUnits: 8, Table: { CapacityUnits: 4 },
-    LocalSecondaryIndexes: { lsi: { CapacityUnits: 2 } }, GlobalSecondaryIndexes: { gsi: { CapacityUnits: 2 } },
-  }]);
-  // EXISTS is a ConditionCheck: billed as TransactWriteItems bills one.
-  const check = await tx({
-    ReturnConsumedCapacity: 'TOTAL',
-    TransactStatements: [
-      { Statement: `EXISTS(SELECT * FROM "${TI}" WHERE pk = 'cap' AND sk = '2' AND attribute_exists(pk))` },
-      { Statement: `UPDATE "${TI}" SET v = 1 WHERE pk = 'cap' AND sk = '1'` },
-    ],
-  });
-  assert.deepEqual(check.ConsumedCapacity, [{ TableName: TI, CapacityUnits: 6 }]);
 });
 
 // An ExecuteTransaction and the requests that follow it on one connection in
