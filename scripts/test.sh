@@ -45,7 +45,8 @@ stage "unit tests (ASan+UBSan)" ctest --test-dir "$asan" --output-on-failure
 stage "end-to-end tests (ASan+UBSan)" env DDBWATCH_BIN="$asan/ddbwatch" tests/e2e/run.sh
 stage "instrumentation tests (ASan+UBSan)" env DDBWATCH_BIN="$asan/ddbwatch" tests/instrument/run.sh
 
-stage "conformance runner's own tests" node --test conformance/test/
+stage "conformance runner's own tests" bash -c \
+  'cd conformance && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && node --test test/'
 stage "conformance against DynamoDB Local" conformance/ci.sh "$build/ddbwatch"
 stage "conformance through real clients (SDK v3, boto3)" conformance/clients/run.sh "$build/ddbwatch"
 
