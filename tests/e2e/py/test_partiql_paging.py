@@ -5,23 +5,18 @@ LastEvaluatedKey (DynamoDB pages PartiQL with NextToken; DynamoDB Local 1.25
 answers the same). Sources: API_ExecuteStatement; DynamoDB Local 1.25."""
 
 import pytest
-from botocore.exceptions import ClientError
 
-from conftest import unique
+from test_partiql import tc  # noqa: F401  the module's own pk S / sk N table
 
 BIG = 22            # items of about 100 KB in partition 'big': 2.2 MB
 PAD = "x" * (100 * 1024)
 
 
 @pytest.fixture(scope="module")
-def tp(ddb):
-    """pk S, sk N: partition 'p' (25 small items), 'big' (BIG large ones), 'o0'..'o3' (one each)."""
-    name = unique("pg")
-    ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                           {"AttributeName": "sk", "AttributeType": "N"}],
-                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
-                                {"AttributeName": "sk", "KeyType": "RANGE"}])
+def tp(ddb, tc):
+    """tc (pk S, sk N) holding partition 'p' (25 small items), 'big' (BIG large
+    ones) and 'o0'..'o3' (one each)."""
+    name = tc
     items = [{"pk": {"S": "p"}, "sk": {"N": str(i)}} for i in range(25)]
     items += [{"pk": {"S": "o%d" % i}, "sk": {"N": str(i)}} for i in range(4)]
     items += [{"pk": {"S": "big"}, "sk": {"N": str(i)}, "d": {"S": PAD}} for i in range(BIG)]
@@ -29,11 +24,7 @@ def tp(ddb):
         req = {name: [{"PutRequest": {"Item": it}} for it in items[i:i + 4]]}
         while req:
             req = ddb.batch_write_item(RequestItems=req).get("UnprocessedItems") or {}
-    yield name, {(it["pk"]["S"], int(it["sk"]["N"])) for it in items}
-    try:
-        ddb.delete_table(TableName=name)
-    except ClientError:
-        pass
+    return name, {(it["pk"]["S"], int(it["sk"]["N"])) for it in items}
 
 
 def pages(ddb, statement, **kw):
