@@ -9,6 +9,8 @@
 */
 #include "http.h"
 
+#include "buf.h"
+
 #include <llhttp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,39 +25,14 @@
 /* How long shutdown waits for half-received requests before closing anyway. */
 #define HTTP_SHUTDOWN_GRACE_MS 5000
 
-struct buf {
-  char *p;
-  size_t len, cap;
-};
-
-static void buf_append(struct buf *b, const char *p, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *q = realloc(b->p, cap);
-    if (!q) abort();
-    b->p = q;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, p, n);
-  b->len += n;
-  b->p[b->len] = 0;
-}
-
 static void buf_push_nul(struct buf *b) {
   buf_append(b, "", 0);
   b->len++; /* keep the NUL written by buf_append as a separator */
 }
 
-/* Drop a large buffer after use so an idle connection stays small. */
-static void buf_reset(struct buf *b) {
-  b->len = 0;
-  if (b->cap > 65536) {
-    free(b->p);
-    b->p = NULL;
-    b->cap = 0;
-  }
-}
+/* Buffers bigger than this are released after each request, so an idle
+** connection stays small. */
+#define HTTP_KEEP_BUF 65536
 
 enum hdr_state { HS_NONE, HS_FIELD, HS_VALUE };
 
@@ -133,18 +110,6 @@ void http_response_header(struct http_response *resp, const char *name, const ch
   resp->nheaders++;
 }
 
-/* Decimal digits of v into out (no NUL); returns their count. */
-static size_t fmt_uint(char *out, size_t v) {
-  char tmp[24];
-  size_t n = 0;
-  do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-  return n;
-}
-
 static const char *status_text(int status) {
   switch (status) {
   case 200: return "OK";
@@ -211,9 +176,8 @@ static void conn_send(struct conn *c, struct http_response *resp) {
   /* Built by hand: this runs for every answer, and snprintf was a visible
   ** share of a GetItem's cost. */
   struct buf head = {0};
-  char num[24];
   buf_append(&head, "HTTP/1.1 ", 9);
-  buf_append(&head, num, fmt_uint(num, (unsigned)resp->status));
+  buf_uint(&head, (unsigned)resp->status);
   buf_append(&head, " ", 1);
   const char *text = status_text(resp->status);
   buf_append(&head, text, strlen(text));
@@ -232,7 +196,7 @@ static void conn_send(struct conn *c, struct http_response *resp) {
     buf_append(&head, "\r\n", 2);
   }
   buf_append(&head, "Content-Length: ", 16);
-  buf_append(&head, num, fmt_uint(num, resp->body_len));
+  buf_uint(&head, resp->body_len);
   buf_append(&head, "\r\n", 2);
   if (c->close_after) buf_append(&head, "Connection: close\r\n", 19);
   buf_append(&head, "\r\n", 2);
@@ -313,9 +277,9 @@ static int on_message_begin(llhttp_t *p) {
   c->reject = 0;
   c->nhdr = 0;
   c->hstate = HS_NONE;
-  buf_reset(&c->url);
-  buf_reset(&c->hdr);
-  buf_reset(&c->body);
+  buf_reset(&c->url, HTTP_KEEP_BUF);
+  buf_reset(&c->hdr, HTTP_KEEP_BUF);
+  buf_reset(&c->body, HTTP_KEEP_BUF);
   return 0;
 }
 
@@ -416,7 +380,7 @@ static int on_message_complete(llhttp_t *p) {
   s->handler(s->ctx, &req, &resp);
   conn_send(c, &resp);
   c->in_message = 0;
-  buf_reset(&c->body);
+  buf_reset(&c->body, HTTP_KEEP_BUF);
   return c->close_after ? HPE_PAUSED : 0;
 }
 

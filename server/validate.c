@@ -60,15 +60,6 @@ enum where {
 
 /*---------------------------- Small helpers -------------------------------*/
 
-/* Length in UTF-16 code units (Java's String.length()) of valid UTF-8. */
-static size_t utf16_len(const char *s, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if ((c & 0xc0) != 0x80) n += c >= 0xf0 ? 2 : 1;
-  }
-  return n;
-}
 
 static const struct model_shape *shape_at(uint16_t ix) { return &model_shapes[ix]; }
 
@@ -167,7 +158,7 @@ static int type_scalar(const struct model_shape *s, json_t *v, json_t **repl, st
     if (!json_is_string(v)) return ser(e, SER_BLOB_SCALAR);
     const char *t = json_string_value(v);
     size_t len = json_string_length(v);
-    if (len % 4) return ddb_fail(e, DDB_SERIALIZATION, SER_BLOB_LENGTH, utf16_len(t, len));
+    if (len % 4) return ddb_fail(e, DDB_SERIALIZATION, SER_BLOB_LENGTH, value_utf16_len(t, len));
     if (value_b64_decoded_len(t, len) == (size_t)-1) return ser(e, SER_BLOB_INVALID);
     return 0;
   }
@@ -674,14 +665,14 @@ static void constraint_set(struct sbuf *b, const struct model_shape *s, const ch
 static bool string_ok(const struct model_shape *s, const char *t, size_t n) {
   if (s->flags & MS_TABLE_OR_ARN) {
     if (n == 0) return false;
-    if (is_arn(t, n)) return utf16_len(t, n) <= TABLE_ARN_MAX;
+    if (is_arn(t, n)) return value_utf16_len(t, n) <= TABLE_ARN_MAX;
     return pattern_match(MP_NAME, t, n) && n >= TABLE_NAME_MIN &&
-           utf16_len(t, n) <= TABLE_NAME_MAX;
+           value_utf16_len(t, n) <= TABLE_NAME_MAX;
   }
   if (s->pattern && !pattern_match(s->pattern, t, n)) return false;
   if (s->flags & (MS_MIN | MS_MAX)) {
     /* UTF-16 length <= byte length: skip the count when bytes settle it. */
-    size_t u = (s->flags & MS_MIN) || n > (size_t)s->max ? utf16_len(t, n) : n;
+    size_t u = (s->flags & MS_MIN) || n > (size_t)s->max ? value_utf16_len(t, n) : n;
     if ((s->flags & MS_MIN) && (int64_t)u < s->min) return false;
     if ((s->flags & MS_MAX) && (int64_t)u > s->max) return false;
   }
@@ -745,7 +736,7 @@ static void check_own(struct validate_list *l, const struct model_shape *s, cons
   case MT_STRING: {
     const char *t = json_string_value(v);
     size_t n = json_string_length(v);
-    double u = (double)utf16_len(t, n);
+    double u = (double)value_utf16_len(t, n);
     if (s->flags & MS_TABLE_OR_ARN) {
       if (n == 0) {
         check_bounds(l, at, s, v, bare, "length", u, 1, INT64_MAX);

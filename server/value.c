@@ -186,9 +186,7 @@ static size_t b64_size(const json_t *str) {
 
 /*---------------------------- Shape pass ---------------------------------*/
 
-/* Length of UTF-8 text in UTF-16 code units, as the deserialiser counts it
-** for the base64 length message. */
-static size_t utf16_len(const char *s, size_t len) {
+size_t value_utf16_len(const char *s, size_t len) {
   size_t n = 0;
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -231,7 +229,7 @@ static int shape_blob(const json_t *v, struct ddb_err *e) {
   }
   const char *s = json_string_value(v);
   size_t len = json_string_length(v);
-  if (len % 4) return ddb_fail(e, DDB_SERIALIZATION, SER_BLOB_LENGTH, utf16_len(s, len));
+  if (len % 4) return ddb_fail(e, DDB_SERIALIZATION, SER_BLOB_LENGTH, value_utf16_len(s, len));
   if (value_b64_decoded_len(s, len) == (size_t)-1) return ser(e, SER_BLOB_INVALID);
   return 0;
 }

@@ -108,4 +108,8 @@ unsigned char *value_b64_decode(const char *s, size_t len, size_t *out_len);
 ** No allocation. */
 size_t value_b64_decoded_len(const char *s, size_t len);
 
+/* Length of valid UTF-8 text in UTF-16 code units: Java's String.length(),
+** which DynamoDB's messages and limits count in. */
+size_t value_utf16_len(const char *s, size_t len);
+
 #endif

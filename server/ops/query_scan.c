@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "expr/expr.h"
 #include "legacy.h"
 #include "number.h"
@@ -788,31 +789,11 @@ static int source_next(struct source *src, MDB_val *key, struct item_rec *rec, j
   }
 }
 
-/* A growing response body (malloc'd, handed to dispatch as raw_out). */
-struct sbuf {
-  char *p;
-  size_t len, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n + 1) cap *= 2;
-    b->p = realloc(b->p, cap);
-    if (!b->p) abort();
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = 0;
-}
-
-static void sb_str(struct sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_json(struct sbuf *b, const json_t *v) {
+/* Append v as compact JSON to the response body. */
+static void sb_json(struct buf *b, const json_t *v) {
   char *text = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(13) | JSON_ENCODE_ANY);
   if (!text) abort();
-  sb_str(b, text);
+  buf_str(b, text);
   free(text);
 }
 
@@ -822,7 +803,7 @@ static json_t *project(const struct read *rd, json_t *item) {
 }
 
 /* Read one page and write the response body into out. */
-static int read_page(struct read *rd, struct sbuf *out) {
+static int read_page(struct read *rd, struct buf *out) {
   struct ddb_request *r = rd->r;
   struct store_txn t;
   if (store_begin(r->srv->store, false, &t, &r->err)) return -1;
@@ -844,8 +825,8 @@ static int read_page(struct read *rd, struct sbuf *out) {
   size_t last_len = 0;
   bool more = false;
   int rc = 0;
-  if (!count_only) sb_str(out, "{\"Items\":[");
-  else sb_str(out, "{");
+  if (!count_only) buf_str(out, "{\"Items\":[");
+  else buf_str(out, "{");
   for (;;) {
     if ((rd->limit && scanned >= rd->limit) || bytes >= PAGE_BYTES) {
       more = scanned > 0;
@@ -909,13 +890,13 @@ static int read_page(struct read *rd, struct sbuf *out) {
     if (keep) {
       count++;
       if (!count_only) {
-        if (count > 1) sb_add(out, ",", 1);
+        if (count > 1) buf_append(out, ",", 1);
         if (subject && (rd->projection || full)) {
           json_t *p = project(rd, subject);
           sb_json(out, p);
           json_decref(p);
         } else {
-          sb_add(out, rec.json, rec.json_len);
+          buf_append(out, rec.json, rec.json_len);
         }
       }
     }
@@ -930,12 +911,12 @@ static int read_page(struct read *rd, struct sbuf *out) {
   char num[128];
   snprintf(num, sizeof num, "%s\"Count\":%lld,\"ScannedCount\":%lld", count_only ? "" : "],",
            count, scanned);
-  sb_str(out, num);
+  buf_str(out, num);
   r->trace.items_scanned = (uint64_t)scanned, r->trace.items_returned = (uint64_t)count, r->trace.counts_set = true;
   if (more && last) {
     json_t *item = json_loadb(last, last_len, JSON_ALLOW_NUL, NULL);
     json_t *lek = last_key(rd->tbl, rd->ix, item);
-    sb_str(out, ",\"LastEvaluatedKey\":");
+    buf_str(out, ",\"LastEvaluatedKey\":");
     sb_json(out, lek);
     json_decref(lek);
     json_decref(item);
@@ -944,11 +925,11 @@ static int read_page(struct read *rd, struct sbuf *out) {
   json_t *cc = rd->ix ? consumed_capacity_detail(r, rd->tbl, table_units, rd->ix, read, NULL)
                       : consumed_capacity_detail(r, rd->tbl, read, NULL, 0, NULL);
   if (cc) {
-    sb_str(out, ",\"ConsumedCapacity\":");
+    buf_str(out, ",\"ConsumedCapacity\":");
     sb_json(out, cc);
     json_decref(cc);
   }
-  sb_str(out, "}");
+  buf_str(out, "}");
   return 0;
 }
 
@@ -1081,15 +1062,14 @@ static int resolve_fetch(struct ddb_request *r, struct read *rd) {
 }
 
 static int finish(struct ddb_request *r, struct read *rd) {
-  struct sbuf out = {0};
+  struct buf out = {0}; /* the response body, handed to dispatch as raw_out */
   if (read_page(rd, &out)) {
-    free(out.p);
+    buf_free(&out);
     return -1;
   }
-  r->raw_out = out.p;
-  r->raw_out_len = out.len;
-  r->trace.response_raw = out.p; /* instrumentation reads what was returned */
-  r->trace.response_raw_len = out.len;
+  r->raw_out = buf_take(&out, &r->raw_out_len);
+  r->trace.response_raw = r->raw_out; /* instrumentation reads what was returned */
+  r->trace.response_raw_len = r->raw_out_len;
   return 0;
 }
 
