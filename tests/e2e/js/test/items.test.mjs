@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient, PutCommand, GetCommand } from '@aws-sdk/lib-dyn
 import {
   endpoint, client, uniqueName, expectError, stopSharedServer, IS_DDBLOCAL,
 } from '../lib/env.mjs';
+import { canon } from '../lib/values.mjs';
 import { post, errorName } from '../lib/raw.mjs';
 
 let ep;
@@ -45,21 +46,6 @@ const put = (input) => ddb.send(new PutItemCommand(input));
 const get = (input) => ddb.send(new GetItemCommand(input));
 const del = (input) => ddb.send(new DeleteItemCommand(input));
 
-// Sets come back in any order.
-function canon(v) {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (v && typeof v === 'object') {
-    const out = {};
-    for (const k of Object.keys(v).sort()) {
-      let x = canon(v[k]);
-      if (['SS', 'NS', 'BS'].includes(k)) x = [...x].sort();
-      out[k] = x;
-    }
-    return out;
-  }
-  return v;
-}
 
 const bytes = (...b) => Uint8Array.from(b);
 

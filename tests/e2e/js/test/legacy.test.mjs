@@ -15,6 +15,7 @@ import {
   UpdateItemCommand, BatchGetItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { endpoint, client, uniqueName, expectError, stopSharedServer } from '../lib/env.mjs';
+import { canon, same } from '../lib/values.mjs';
 
 let ddb;
 const T = uniqueName('legacy'); // pk S
@@ -25,20 +26,6 @@ const INVALID = 'One or more parameter values were invalid: ';
 const send = (Cmd, input) => ddb.send(new Cmd(input));
 const get = async (Key, extra = {}) => (await send(GetItemCommand, { TableName: T, Key, ConsistentRead: true, ...extra })).Item;
 
-function canon(v) {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v && typeof v === 'object') {
-    const out = {};
-    for (const k of Object.keys(v).sort()) {
-      let x = canon(v[k]);
-      if (['SS', 'NS', 'BS'].includes(k)) x = [...x].sort();
-      out[k] = x;
-    }
-    return out;
-  }
-  return v;
-}
-const same = (a, b, msg) => assert.deepEqual(canon(a), canon(b), msg);
 
 before(async () => {
   ddb = client(await endpoint());

@@ -23,6 +23,7 @@ import {
 import {
   endpoint, client, uniqueName, expectError, stopSharedServer, IS_DDBLOCAL,
 } from '../lib/env.mjs';
+import { canon } from '../lib/values.mjs';
 
 const NWF = "Statement wasn't well formed, can't be processed: ";
 
@@ -70,21 +71,6 @@ const run = (Statement, Parameters, extra = {}) => ddb.send(new ExecuteStatement
 const get = async (TableName, Key) => (await ddb.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
 const put = (TableName, Item) => ddb.send(new PutItemCommand({ TableName, Item }));
 
-// Sets come back in any order.
-function canon(v) {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (v && typeof v === 'object') {
-    const out = {};
-    for (const k of Object.keys(v).sort()) {
-      let x = canon(v[k]);
-      if (['SS', 'NS', 'BS'].includes(k)) x = [...x].sort();
-      out[k] = x;
-    }
-    return out;
-  }
-  return v;
-}
 
 // Every item of a SELECT, following NextToken.
 async function all(Statement, Parameters, Limit) {

@@ -20,6 +20,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   endpoint, client, uniqueName, expectError, stopSharedServer, IS_DDBLOCAL,
 } from '../lib/env.mjs';
+import { canon, same } from '../lib/values.mjs';
 
 let ddb;
 const T = uniqueName('upd'); // pk S
@@ -34,22 +35,6 @@ const update = (Key, UpdateExpression, values, extra = {}) => send(UpdateItemCom
   TableName: T, Key, UpdateExpression, ...(values ? { ExpressionAttributeValues: values } : {}), ...extra,
 });
 
-// Sets come back in any order.
-function canon(v) {
-  if (Array.isArray(v)) return v.map(canon);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (v && typeof v === 'object') {
-    const out = {};
-    for (const k of Object.keys(v).sort()) {
-      let x = canon(v[k]);
-      if (['SS', 'NS', 'BS'].includes(k)) x = [...x].sort();
-      out[k] = x;
-    }
-    return out;
-  }
-  return v;
-}
-const same = (a, b, msg) => assert.deepEqual(canon(a), canon(b), msg);
 
 before(async () => {
   ddb = client(await endpoint());
