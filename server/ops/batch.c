@@ -11,6 +11,10 @@
 ** that a TransactWriteItems still holds (transact.c) are not written but
 ** returned in UnprocessedItems, for the client to retry. Otherwise nothing is
 ** left unprocessed except when a BatchGetItem answer would pass 16 MB.
+** Each write request is billed and reported as the PutItem or DeleteItem it
+** stands for: ConsumedCapacity per table counts the index entries written
+** (per index under INDEXES), and ReturnItemCollectionMetrics SIZE gives one
+** ItemCollectionMetrics entry per item written to a table with an LSI.
 */
 #include <stdio.h>
 #include <stdlib.h>

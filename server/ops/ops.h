@@ -72,6 +72,13 @@ struct item_write;
 ** message is not NULL (new reference). */
 json_t *transact_reason(const char *code, const char *message);
 
+/* The CancellationReasons entry for an error e of one write of a transaction
+** (new reference): ValidationError for what the write refuses,
+** ItemCollectionSizeLimitExceeded for a full item collection; NULL for an
+** error that fails the whole request instead. */
+struct ddb_err;
+json_t *transact_error_reason(const struct ddb_err *e);
+
 /* TransactionCanceledException "Transaction cancelled, please refer
 ** cancellation reasons for specific reasons [<the codes, in order>]" with
 ** reasons (stolen) as its CancellationReasons. Returns -1. */

@@ -20,9 +20,13 @@
 ** or index; every item read counts against Limit and the 1 MB page whether or
 ** not the WHERE clause keeps it, as in DynamoDB, and NextToken resumes after the
 ** last item read. A write goes through the shared single-item write path
-** (items.c: item_write_run) in its own write transaction; an
-** ExecuteTransaction runs all of its writes in one atomic store transaction,
-** honouring the items TransactWriteItems holds (transact.c).
+** (items.c: item_write_run) in its own write transaction. ExecuteTransaction
+** is TransactWriteItems in PartiQL and shares its rules through transact.c
+** (ops.h): its writes run in one atomic store transaction, are cancelled with
+** one reason per statement, lock their items until durable, are remembered
+** under a ClientRequestToken for 10 minutes and are billed as
+** TransactWriteItems bills; its reads are cancelled on items a transaction
+** in progress holds, as TransactGetItems is.
 **
 ** Semantics and texts: the public Parity Suite's captures of real DynamoDB
 ** (tests/tier2/partiql, tests/tier3/error-messages/partiql*), then DynamoDB
@@ -1350,13 +1354,8 @@ static int txn_writes(struct ddb_request *r, struct run *runs, const json_t *mem
     if (transact_item_locked(&t, u->tbl, key, klen)) {
       reason = transact_reason("TransactionConflict", TRANSACT_MSG_CONFLICT);
     } else if (write_run(u, &t, &ws[i], &out, &e)) {
-      if (e.code != DDB_VALIDATION) {
-        ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
-        rc = -1;
-        reason = NULL;
-      } else {
-        reason = transact_reason("ValidationError", e.msg ? e.msg : "");
-      }
+      reason = transact_error_reason(&e);
+      if (!reason) rc = ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
     } else if (out == OUT_CCF) {
       reason = transact_reason("ConditionalCheckFailed", u->exists ? MSG_CCF "." : MSG_CCF);
       if (ws[i].old_item && wants_old_on_failure(json_array_get(members, i)))

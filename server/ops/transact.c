@@ -452,6 +452,13 @@ json_t *transact_reason(const char *code, const char *message) {
   return message ? json_pack("{ss ss}", "Code", code, "Message", message) : json_pack("{ss}", "Code", code);
 }
 
+json_t *transact_error_reason(const struct ddb_err *e) {
+  const char *msg = e->msg ? e->msg : "";
+  if (e->code == DDB_VALIDATION) return transact_reason("ValidationError", msg);
+  if (e->code == DDB_ITEM_COLLECTION_SIZE) return transact_reason("ItemCollectionSizeLimitExceeded", msg);
+  return NULL;
+}
+
 int transact_cancelled(struct ddb_request *r, json_t *reasons) {
   char *codes = arena_strdup(&r->arena, "");
   size_t i;
@@ -519,13 +526,15 @@ static int run_actions(struct ddb_request *r, struct store_txn *t, struct action
       if (a->w.old_item && rv && strcmp(rv, "ALL_OLD") == 0) json_object_set(x, "Item", a->w.old_item);
       json_array_append_new(reasons, x);
       failed = 1;
-    } else if (e.code == DDB_VALIDATION) {
-      json_array_append_new(reasons, transact_reason("ValidationError", e.msg));
-      failed = 1;
     } else {
-      ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
-      ddb_err_clear(&e);
-      return -1;
+      json_t *x = transact_error_reason(&e);
+      if (!x) {
+        ddb_fail(&r->err, e.code, "%s", e.msg ? e.msg : "");
+        ddb_err_clear(&e);
+        return -1;
+      }
+      json_array_append_new(reasons, x);
+      failed = 1;
     }
     ddb_err_clear(&e);
   }
