@@ -46,6 +46,14 @@ const json_t *inst_baseline_site(const struct inst *in, const char *site) {
   return site ? json_object_get(in->bl.sites, site) : NULL;
 }
 
+const json_t *inst_baseline_site_of(const struct inst *in, struct inst_facts *f) {
+  if (!f->bsite_done) {
+    f->bsite = inst_baseline_site(in, f->site);
+    f->bsite_done = true;
+  }
+  return f->bsite;
+}
+
 bool inst_baseline_has(const json_t *site, int kind, const char *name) {
   return site && name && json_object_get(json_object_get(site, inst_fact_sections[kind]), name) != NULL;
 }

@@ -14,6 +14,7 @@
 ** stages: from the request's JSON alone (before the operation, for enforce
 ** mode), and from what the operation parsed and answered.
 */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -100,39 +101,188 @@ bool inst_key_schema(struct inst *in, const char *table, const char *index, stru
   return true;
 }
 
-static void key_fact(struct inst_trace *t, struct inst_facts *f, const char *table, const char *index,
-                     const char *attr, const char *type, const char *where) {
+/*------------------------------ Key attributes -----------------------------*/
+
+struct key_walk {
+  struct inst *in;
+  struct inst_trace *t;
+  void (*fn)(void *arg, const struct inst_key_use *k);
+  void *arg;
+};
+
+/* declared: the schema's type of attr when the caller knows it, else 0 (looked up). */
+static void key_use(struct key_walk *w, const char *table, const char *index, const char *attr,
+                    const char *type, const char *where, char declared) {
   if (!table || !attr) return;
-  const char *name = index ? arena_printf(t->arena, "%s/%s.%s", table, index, attr)
-                           : arena_printf(t->arena, "%s.%s", table, attr);
-  struct inst_fact *x = add(t, f, INST_FACT_KEY_TYPE, name, type, where);
-  if (!x) return;
-  x->table = table;
-  x->index = index;
-  x->attr = attr;
+  if (!declared) {
+    struct inst_keys s;
+    if (inst_key_schema(w->in, table, index, &s))
+      declared = strcmp(attr, s.hash) == 0 ? s.hash_type : s.range && strcmp(attr, s.range) == 0 ? s.range_type : 0;
+  }
+  struct inst_key_use k = {table, index, attr, type, where, declared};
+  w->fn(w->arg, &k);
 }
 
 /* A Key object: every member is a key attribute (those of the schema when known). */
-static void key_object(struct inst *in, struct inst_trace *t, struct inst_facts *f, const char *table,
-                       const json_t *key, const char *where) {
+static void key_object(struct key_walk *w, const char *table, const json_t *key, const char *where) {
   struct inst_keys k;
-  bool known = inst_key_schema(in, table, NULL, &k);
+  bool known = inst_key_schema(w->in, table, NULL, &k);
   const char *attr;
   json_t *av;
   json_object_foreach((json_t *)key, attr, av) {
-    if (known && strcmp(attr, k.hash) != 0 && !(k.range && strcmp(attr, k.range) == 0)) continue;
-    key_fact(t, f, table, NULL, attr, inst_av_type(av), where);
+    if (!known) {
+      key_use(w, table, NULL, attr, inst_av_type(av), where, 0);
+    } else if (strcmp(attr, k.hash) == 0) {
+      key_use(w, table, NULL, attr, inst_av_type(av), where, k.hash_type);
+    } else if (k.range && strcmp(attr, k.range) == 0) {
+      key_use(w, table, NULL, attr, inst_av_type(av), where, k.range_type);
+    }
   }
 }
 
-/* An Item: its key attributes' types, and every attribute written. */
-static void item_object(struct inst *in, struct inst_trace *t, struct inst_facts *f, const char *table,
-                        const json_t *item, const char *where) {
+/* An Item's key attributes. */
+static void item_keys(struct key_walk *w, const char *table, const json_t *item, const char *where) {
   struct inst_keys k;
-  if (inst_key_schema(in, table, NULL, &k)) {
-    key_fact(t, f, table, NULL, k.hash, inst_av_type(json_object_get(item, k.hash)), where);
-    if (k.range) key_fact(t, f, table, NULL, k.range, inst_av_type(json_object_get(item, k.range)), where);
+  if (!inst_key_schema(w->in, table, NULL, &k)) return;
+  key_use(w, table, NULL, k.hash, inst_av_type(json_object_get(item, k.hash)), where, k.hash_type);
+  if (k.range) key_use(w, table, NULL, k.range, inst_av_type(json_object_get(item, k.range)), where, k.range_type);
+}
+
+/* The action of a TransactItems element (its one member): the body, and *verb
+** ("Put", "Update", ...); NULL when empty. */
+static const json_t *action_of(const json_t *ti, const char **verb) {
+  void *it = json_object_iter((json_t *)ti);
+  *verb = it ? json_object_iter_key(it) : NULL;
+  return it ? json_object_iter_value(it) : NULL;
+}
+
+static void request_keys(struct key_walk *w) {
+  struct inst_trace *t = w->t;
+  if (t->key) key_object(w, t->table, t->key, "Key");
+  if (t->item) item_keys(w, t->table, t->item, "Item");
+  const char *table;
+  json_t *entry;
+  json_object_foreach((json_t *)t->request_items, table, entry) {
+    const char *name = inst_table_name(t, table);
+    size_t i;
+    json_t *x;
+    if (json_is_object(entry)) {
+      json_array_foreach(json_object_get(entry, "Keys"), i, x) key_object(w, name, x, "RequestItems.Keys");
+      continue;
+    }
+    json_array_foreach(entry, i, x) {
+      const json_t *put = json_object_get(json_object_get(x, "PutRequest"), "Item");
+      const json_t *del = json_object_get(json_object_get(x, "DeleteRequest"), "Key");
+      if (put) item_keys(w, name, put, "RequestItems.PutRequest.Item");
+      if (del) key_object(w, name, del, "RequestItems.DeleteRequest.Key");
+    }
   }
+  size_t i;
+  json_t *ti;
+  json_array_foreach(t->transact_items, i, ti) {
+    const char *verb;
+    const json_t *body = action_of(ti, &verb);
+    const char *name = inst_table_name(t, str(body, "TableName"));
+    const json_t *item = json_object_get(body, "Item"), *key = json_object_get(body, "Key");
+    if (item) item_keys(w, name, item, "TransactItems.Put.Item");
+    if (key) key_object(w, name, key, "TransactItems.Key");
+  }
+}
+
+static const char *scope_table(struct inst_trace *t, const json_t *scope);
+static const char *pql_type(const struct pql_node *n, const json_t *params);
+static const json_t *statement_params(const struct inst_trace *t, int i);
+
+/* Key conditions (KeyConditionExpression or KeyConditions) and PartiQL key
+** equalities and INSERT keys. */
+static void parsed_keys(struct key_walk *w) {
+  struct inst_trace *t = w->t;
+  for (const struct inst_expr_use *u = t->exprs; u; u = u->next) {
+    const struct expr *root = expr_ctx_get(u->ctx, EXPR_KEY_CONDITION);
+    if (!root) continue;
+    struct expr_key_cond kc[2];
+    struct ddb_err e = {0};
+    int n = expr_key_conditions(root, kc, &e);
+    ddb_err_clear(&e);
+    const char *table = scope_table(t, u->scope), *index = str(u->scope, "IndexName");
+    for (int i = 0; i < n; i++)
+      key_use(w, table, index, arena_strndup(t->arena, kc[i].name, kc[i].len), inst_av_type(kc[i].v1),
+              json_object_get(u->scope, "KeyConditions") ? "KeyConditions" : "KeyConditionExpression", 0);
+  }
+  for (int i = 0; i < t->npartiql; i++) {
+    const struct inst_partiql *p = &t->partiql[i];
+    const struct pql_stmt *s = p->parsed ? p->parsed->stmt : NULL;
+    if (!s || !p->hash) continue;
+    const json_t *params = statement_params(t, i);
+    if (s->verb == PQL_INSERT && s->value && s->value->kind == PQL_N_STRUCT) {
+      for (uint32_t k = 0; k + 1 < s->value->nkids; k += 2) {
+        const struct pql_node *key = s->value->kids[k];
+        if (key->kind == PQL_N_STRING && key->tlen == strlen(p->hash) && memcmp(key->text, p->hash, key->tlen) == 0)
+          key_use(w, p->table, NULL, p->hash, pql_type(s->value->kids[k + 1], params), "Statement", 0);
+      }
+    }
+    if (!s->where) continue;
+    const struct pql_node *ops[64];
+    uint32_t n = 0;
+    pql_and_operands(s->where, ops, &n, 64);
+    for (uint32_t k = 0; k < n && k < 64; k++) {
+      const struct pql_node *c = ops[k];
+      if (c->kind != PQL_N_BINARY || c->op != POP_EQ || c->nkids != 2) continue;
+      for (int side = 0; side < 2; side++) {
+        const char *name;
+        size_t len;
+        if (!pql_is_attribute(c->kids[side], &name, &len) || len != strlen(p->hash) ||
+            memcmp(name, p->hash, len) != 0 || !pql_is_value(c->kids[!side]))
+          continue;
+        key_use(w, p->table, p->index, p->hash, pql_type(c->kids[!side], params), "Statement", 0);
+      }
+    }
+  }
+}
+
+void inst_each_key(struct inst *in, struct inst_trace *t, unsigned sources,
+                   void (*fn)(void *arg, const struct inst_key_use *k), void *arg) {
+  struct key_walk w = {in, t, fn, arg};
+  if (sources & INST_KEYS_REQUEST) request_keys(&w);
+  if (sources & INST_KEYS_PARSED) parsed_keys(&w);
+}
+
+/* "Users.userId" / "Users/byEmail.email" (arena). */
+static const char *key_name(struct arena *a, const struct inst_key_use *k) {
+  size_t tl = strlen(k->table), il = k->index ? strlen(k->index) + 1 : 0, al = strlen(k->attr);
+  char *s = arena_alloc(a, tl + il + al + 2), *p = s;
+  memcpy(p, k->table, tl);
+  p += tl;
+  if (k->index) {
+    *p++ = '/';
+    memcpy(p, k->index, il - 1);
+    p += il - 1;
+  }
+  *p++ = '.';
+  memcpy(p, k->attr, al);
+  p[al] = 0;
+  return s;
+}
+
+struct fact_arg {
+  struct inst_trace *t;
+  struct inst_facts *f;
+};
+
+static void key_fact(void *arg, const struct inst_key_use *k) {
+  struct fact_arg *a = arg;
+  struct inst_fact *x = add(a->t, a->f, INST_FACT_KEY_TYPE, key_name(a->t->arena, k), k->type, k->where);
+  if (!x) return;
+  x->table = k->table;
+  x->index = k->index;
+  x->attr = k->attr;
+}
+
+/*------------------------------ Other facts --------------------------------*/
+
+/* Every attribute an Item writes. */
+static void item_object(struct inst_trace *t, struct inst_facts *f, const char *table, const json_t *item,
+                        const char *where) {
   const char *attr;
   json_t *av;
   json_object_foreach((json_t *)item, attr, av) {
@@ -166,21 +316,8 @@ static void legacy_ops(struct inst_trace *t, struct inst_facts *f, const char *p
   }
 }
 
-/* The action of a TransactItems element (its one member): the body, and *verb
-** ("Put", "Update", ...); NULL when empty. */
-static const json_t *action_of(const json_t *ti, const char **verb) {
-  void *it = json_object_iter((json_t *)ti);
-  *verb = it ? json_object_iter_key(it) : NULL;
-  return it ? json_object_iter_value(it) : NULL;
-}
-
-struct table_arg {
-  struct inst_trace *t;
-  struct inst_facts *f;
-};
-
 static void table_fact(void *arg, const char *name) {
-  struct table_arg *a = arg;
+  struct fact_arg *a = arg;
   add(a->t, a->f, INST_FACT_TABLE, name, NULL, "TableName");
 }
 
@@ -199,11 +336,11 @@ struct inst_facts *inst_facts_request(struct inst *in, struct inst_trace *t) {
   f->request_done = true;
   const json_t *rq = t->request;
   add(t, f, INST_FACT_OPERATION, t->operation, NULL, "operation");
-  struct table_arg ta = {t, f};
-  inst_each_table(t, table_fact, &ta);
+  struct fact_arg fa = {t, f};
+  inst_each_table(t, table_fact, &fa);
+  inst_each_key(in, t, INST_KEYS_REQUEST, key_fact, &fa);
   placeholders(t, f, t->values, "ExpressionAttributeValues");
-  if (t->key) key_object(in, t, f, t->table, t->key, "Key");
-  if (t->item) item_object(in, t, f, t->table, t->item, "Item");
+  if (t->item) item_object(t, f, t->table, t->item, "Item");
   if (t->legacy) {
     static const char *const maps[] = {"Expected", "ScanFilter", "QueryFilter", "KeyConditions"};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++) legacy_ops(t, f, maps[i], json_object_get(rq, maps[i]));
@@ -211,43 +348,31 @@ struct inst_facts *inst_facts_request(struct inst *in, struct inst_trace *t) {
     if (co) add(t, f, INST_FACT_LEGACY_OP, arena_printf(t->arena, "ConditionalOperator %s", co), NULL,
                 "ConditionalOperator");
   }
-  /* Batches: keys and items per table. */
+  /* Batches and transactions: the items written, each action's placeholders. */
   const char *table;
   json_t *entry;
   json_object_foreach((json_t *)t->request_items, table, entry) {
-    const char *name = inst_table_name(t, table);
     size_t i;
     json_t *x;
-    if (json_is_object(entry)) {
-      json_array_foreach(json_object_get(entry, "Keys"), i, x) key_object(in, t, f, name, x, "RequestItems.Keys");
-      continue;
-    }
-    json_array_foreach(entry, i, x) {
+    json_array_foreach(json_is_array(entry) ? entry : NULL, i, x) {
       const json_t *put = json_object_get(json_object_get(x, "PutRequest"), "Item");
-      const json_t *del = json_object_get(json_object_get(x, "DeleteRequest"), "Key");
-      if (put) item_object(in, t, f, name, put, "RequestItems.PutRequest.Item");
-      if (del) key_object(in, t, f, name, del, "RequestItems.DeleteRequest.Key");
+      if (put) item_object(t, f, inst_table_name(t, table), put, "RequestItems.PutRequest.Item");
     }
   }
-  /* Transactions: each action's key or item and placeholders. */
   size_t i;
   json_t *ti;
   json_array_foreach(t->transact_items, i, ti) {
     const char *verb;
     const json_t *body = action_of(ti, &verb);
-    if (!body) continue;
-    const char *name = inst_table_name(t, str(body, "TableName"));
-    const char *where = arena_printf(t->arena, "TransactItems.%s", verb);
-    const json_t *item = json_object_get(body, "Item"), *key = json_object_get(body, "Key");
-    if (item) item_object(in, t, f, name, item, where);
-    if (key) key_object(in, t, f, name, key, where);
+    const char *where = arena_printf(t->arena, "TransactItems.%s", verb ? verb : "?");
+    const json_t *item = json_object_get(body, "Item");
+    if (item) item_object(t, f, inst_table_name(t, str(body, "TableName")), item, where);
     placeholders(t, f, json_object_get(body, "ExpressionAttributeValues"), where);
   }
   /* PartiQL parameters. */
-  parameters(t, f, json_object_get(rq, "Parameters"));
+  parameters(t, f, t->parameters);
   json_t *st;
-  json_array_foreach(json_object_get(rq, "Statements"), i, st) parameters(t, f, json_object_get(st, "Parameters"));
-  json_array_foreach(json_object_get(rq, "TransactStatements"), i, st) parameters(t, f, json_object_get(st, "Parameters"));
+  json_array_foreach(t->statements, i, st) parameters(t, f, json_object_get(st, "Parameters"));
   return f;
 }
 
@@ -324,31 +449,22 @@ static void update_names(struct inst_trace *t, struct inst_facts *f, const struc
   }
 }
 
-static void expression_facts(struct inst *in, struct inst_trace *t, struct inst_facts *f) {
+static void expression_facts(struct inst_trace *t, struct inst_facts *f) {
   for (const struct inst_expr_use *u = t->exprs; u; u = u->next) {
-    const char *label = scope_label(t, u->scope);
-    const char *table = scope_table(t, u->scope);
+    const char *label = NULL;
     for (int k = 0; k < EXPR_KIND_COUNT; k++) {
       const struct expr *root = expr_ctx_get(u->ctx, (enum expr_kind)k);
       if (!root) continue;
+      if (!label) label = scope_label(t, u->scope);
       const char *param = param_name(u->scope, k);
       add(t, f, INST_FACT_TEMPLATE,
           arena_printf(t->arena, "%s%s=%s", label, param, expr_fingerprint(t->arena, root)), NULL, param);
-      if (k == EXPR_UPDATE) update_names(t, f, root, table, arena_printf(t->arena, "%s%s", label, param));
-      if (k == EXPR_KEY_CONDITION) {
-        struct expr_key_cond kc[2];
-        struct ddb_err e = {0};
-        int n = expr_key_conditions(root, kc, &e);
-        ddb_err_clear(&e);
-        const char *index = str(u->scope, "IndexName");
-        for (int i = 0; i < n; i++) {
-          const char *attr = arena_strndup(t->arena, kc[i].name, kc[i].len);
-          key_fact(t, f, table, index, attr, inst_av_type(kc[i].v1), param);
-        }
-      }
+      if (k == EXPR_UPDATE)
+        update_names(t, f, root, scope_table(t, u->scope), arena_printf(t->arena, "%s%s", label, param));
     }
     const struct expr_diag *d = expr_ctx_diag(u->ctx);
     if (d && d->kind < EXPR_KIND_COUNT && d->text) {
+      if (!label) label = scope_label(t, u->scope);
       struct jw w = {0};
       const char *text = arena_strndup(t->arena, d->text, d->text_len);
       inst_append_template(&w, text);
@@ -360,7 +476,6 @@ static void expression_facts(struct inst *in, struct inst_trace *t, struct inst_
       jw_free(&w);
     }
   }
-  (void)in;
 }
 
 /*-------------------------------- PartiQL ----------------------------------*/
@@ -406,7 +521,6 @@ static void partiql_facts(struct inst_trace *t, struct inst_facts *f) {
         const char *type = pql_type(val, params);
         struct inst_fact *x = add(t, f, INST_FACT_WRITTEN, name, type, "Statement");
         if (x) x->table = table;
-        if (p->hash && strcmp(name, p->hash) == 0) key_fact(t, f, table, NULL, p->hash, type, "Statement");
       }
     }
     if (s->verb == PQL_UPDATE) {
@@ -421,22 +535,6 @@ static void partiql_facts(struct inst_trace *t, struct inst_facts *f) {
           x->table = table;
           x->flags |= INST_FACT_UPDATE;
         }
-      }
-    }
-    if (!s->where || !p->hash) continue;
-    const struct pql_node *ops[64];
-    uint32_t n = 0;
-    pql_and_operands(s->where, ops, &n, 64);
-    for (uint32_t k = 0; k < n && k < 64; k++) {
-      const struct pql_node *c = ops[k];
-      if (c->kind != PQL_N_BINARY || c->op != POP_EQ || c->nkids != 2) continue;
-      for (int side = 0; side < 2; side++) {
-        const char *name;
-        size_t len;
-        if (!pql_is_attribute(c->kids[side], &name, &len) || len != strlen(p->hash) ||
-            memcmp(name, p->hash, len) != 0 || !pql_is_value(c->kids[!side]))
-          continue;
-        key_fact(t, f, table, p->index, p->hash, pql_type(c->kids[!side], params), "Statement");
       }
     }
   }
@@ -469,19 +567,38 @@ static void returned_answer(struct inst_trace *t, struct inst_facts *f, const js
   json_object_foreach((json_t *)responses, table, list) returned_items(t, f, list);
 }
 
-/* Does the raw answer mention any listed name as a member ("name":)? */
-static bool raw_mentions(const char *raw, size_t len, const json_t *names) {
+/* Might the raw answer have a member named like a sensitive attribute? One
+** pass: a quoted string followed by ':' is a member name, compared only when
+** its length and first letter match a listed name's (in->sensitive_*, built
+** once). An answer with escapes is always parsed (an escaped quote would
+** misalign the pass). */
+static bool raw_mentions(struct inst *in, const char *raw, size_t len) {
+  const json_t *names = in->cfg.p.sensitive_attributes;
   size_t i;
   json_t *s;
-  json_array_foreach(names, i, s) {
-    size_t n = json_string_length(s);
-    const char *name = json_string_value(s);
-    for (const char *p = raw; p && (size_t)(p - raw) + n + 3 <= len;) {
-      p = memchr(p, '"', len - (size_t)(p - raw));
-      if (!p || (size_t)(p - raw) + n + 3 > len) break;
-      if (strncasecmp(p + 1, name, n) == 0 && p[n + 1] == '"' && p[n + 2] == ':') return true;
-      p++;
+  if (!in->sensitive_ready) {
+    json_array_foreach(names, i, s) {
+      size_t n = json_string_length(s);
+      unsigned char c = (unsigned char)tolower((unsigned char)json_string_value(s)[0]);
+      in->sensitive_lens |= n < 64 ? 1ull << n : 0;
+      in->sensitive_first[c >> 5] |= 1u << (c & 31);
     }
+    in->sensitive_ready = true;
+  }
+  if (memchr(raw, '\\', len)) return true;
+  const char *p = raw, *end = raw + len;
+  while ((p = memchr(p, '"', (size_t)(end - p)))) {
+    const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+    if (!q) break;
+    size_t n = (size_t)(q - p - 1);
+    unsigned char c = (unsigned char)tolower((unsigned char)p[1]);
+    if (q + 1 < end && q[1] == ':' && n < 64 && (in->sensitive_lens >> n & 1) &&
+        (in->sensitive_first[c >> 5] >> (c & 31) & 1)) {
+      json_array_foreach(names, i, s) {
+        if (json_string_length(s) == n && strncasecmp(json_string_value(s), p + 1, n) == 0) return true;
+      }
+    }
+    p = q + 1;
   }
   return false;
 }
@@ -495,9 +612,7 @@ static void returned_facts(struct inst *in, struct inst_trace *t, struct inst_fa
   }
   if (!t->response_raw) return;
   /* Checking only needs the sensitive names: most answers have none. */
-  if (in->bl.mode == INST_BL_FROZEN &&
-      !raw_mentions(t->response_raw, t->response_raw_len, in->cfg.p.sensitive_attributes))
-    return;
+  if (in->bl.mode == INST_BL_FROZEN && !raw_mentions(in, t->response_raw, t->response_raw_len)) return;
   json_t *answer = json_loadb(t->response_raw, t->response_raw_len, JSON_ALLOW_NUL, NULL);
   returned_answer(t, f, answer);
   /* Names were copied into the arena; the parsed answer can go. */
@@ -508,8 +623,10 @@ struct inst_facts *inst_facts_all(struct inst *in, struct inst_trace *t) {
   struct inst_facts *f = inst_facts_request(in, t);
   if (f->parsed_done) return f;
   f->parsed_done = true;
-  expression_facts(in, t, f);
+  expression_facts(t, f);
   partiql_facts(t, f);
+  struct fact_arg fa = {t, f};
+  inst_each_key(in, t, INST_KEYS_PARSED, key_fact, &fa);
   returned_facts(in, t, f);
   return f;
 }

@@ -264,8 +264,22 @@ void inst_append_template(struct jw *w, const char *s) {
 const char *inst_coarse_callsite(struct inst_trace *t) {
   const char *op = t->operation ? t->operation : "?";
   if (!t->arena) return op;
-  if (t->index) return arena_printf(t->arena, "%s %s/%s", op, t->table ? t->table : "-", t->index);
-  return arena_printf(t->arena, "%s %s", op, t->table ? t->table : "-");
+  /* "op table[/index]", by hand: it is built for many requests. */
+  const char *table = t->table ? t->table : "-";
+  size_t ol = strlen(op), tl = strlen(table), il = t->index ? strlen(t->index) + 1 : 0;
+  char *s = arena_alloc(t->arena, ol + tl + il + 2), *p = s;
+  memcpy(p, op, ol);
+  p += ol;
+  *p++ = ' ';
+  memcpy(p, table, tl);
+  p += tl;
+  if (t->index) {
+    *p++ = '/';
+    memcpy(p, t->index, il - 1);
+    p += il - 1;
+  }
+  *p = 0;
+  return s;
 }
 
 const char *inst_callsite(struct inst *in, struct inst_trace *t) {
@@ -530,6 +544,7 @@ static void trace_start(struct inst *in, struct ddb_request *r) {
       if (strcmp(key, "TableName") == 0) t->table = inst_table_name(t, json_string_value(v));
       else if (strcmp(key, "TotalSegments") == 0 && json_is_integer(v)) t->total_segments = json_integer_value(v);
       else if (strcmp(key, "TransactItems") == 0) t->transact_items = v;
+      else if (strcmp(key, "TransactStatements") == 0) t->statements = v;
       break;
     case 'I':
       if (strcmp(key, "IndexName") == 0) t->index = json_string_value(v);
@@ -546,6 +561,10 @@ static void trace_start(struct inst *in, struct ddb_request *r) {
       if (strcmp(key, "Segment") == 0 && json_is_integer(v)) t->segment = json_integer_value(v);
       else if (strcmp(key, "Select") == 0) t->select = json_string_value(v);
       else if (strcmp(key, "ScanFilter") == 0) t->legacy |= INST_LEGACY_SCAN_FILTER;
+      else if (strcmp(key, "Statements") == 0) t->statements = v;
+      break;
+    case 'P':
+      if (strcmp(key, "Parameters") == 0) t->parameters = v;
       break;
     case 'E':
       if (strcmp(key, "ExpressionAttributeValues") == 0) t->values = v;

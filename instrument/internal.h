@@ -259,6 +259,8 @@ struct inst_fact {
 
 struct inst_facts {
   const char *site;      /* the baseline's call site: header, else "Op Table[/Index]" */
+  const json_t *bsite;   /* its sections in the baseline, or NULL (when bsite_done) */
+  bool bsite_done;
   struct inst_fact *v;
   int n, cap;
   bool request_done;     /* facts from the request's JSON */
@@ -291,6 +293,8 @@ int inst_baseline_write(struct inst *in, char *err, size_t errlen);
 void inst_baseline_learn(struct inst *in, struct inst_trace *t);
 /* The sections of a call site, or NULL when the baseline does not know it. */
 const json_t *inst_baseline_site(const struct inst *in, const char *site);
+/* The same for the request's call site (looked up once per request). */
+const json_t *inst_baseline_site_of(const struct inst *in, struct inst_facts *f);
 /* Is name in the section of kind (NULL site: no)? */
 bool inst_baseline_has(const json_t *site, int kind, const char *name);
 /* The set of types of name in a typed section, or NULL. */
@@ -305,6 +309,20 @@ struct inst_keys {
 };
 /* False when the table (or index) does not exist. */
 bool inst_key_schema(struct inst *in, const char *table, const char *index, struct inst_keys *k);
+
+/* A key attribute a request sends: its table (and index), name and type. */
+struct inst_key_use {
+  const char *table, *index; /* index NULL for the table's own key */
+  const char *attr;
+  const char *type;          /* AttributeValue type sent, or NULL */
+  const char *where;         /* request member, for evidence */
+  char declared;             /* the key schema's type ('S', 'N', 'B'), 0 when unknown */
+};
+#define INST_KEYS_REQUEST 0x1 /* Key, Item, Keys, batch and transaction keys and items */
+#define INST_KEYS_PARSED 0x2  /* key conditions, PartiQL key equalities and INSERT keys */
+/* Calls fn for each key attribute of the request from the given sources. */
+void inst_each_key(struct inst *in, struct inst_trace *t, unsigned sources,
+                   void (*fn)(void *arg, const struct inst_key_use *k), void *arg);
 
 /* A name in a list of names (case-insensitive); deny-lists. */
 bool inst_name_listed(const json_t *list, const char *name);
@@ -330,15 +348,22 @@ enum inst_pos {
 
 const char *inst_pos_name(int pos); /* "table name", ... */
 
+#define INST_WALK_DEPTH 16
+
 struct inst_walker {
-  /* A string in a name position; path is the member path ("TransactItems[0].Put.TableName"). */
-  void (*name)(struct inst_walker *w, int pos, const char *s, size_t len, const char *path);
+  /* A string in a name position (inst_walk_path() names where it is). */
+  void (*name)(struct inst_walker *w, int pos, const char *s, size_t len);
   /* An AttributeValue (its members are values, not names). */
-  void (*value)(struct inst_walker *w, const json_t *av, const char *path);
+  void (*value)(struct inst_walker *w, const json_t *av);
   bool stop;  /* set by a callback to end the walk */
+  struct { const char *name; long index; } seg[INST_WALK_DEPTH]; /* name NULL: [index] */
+  int depth;
   char path[512];
-  size_t plen;
 };
+
+/* The member path of the current position ("TransactItems[0].Put.TableName"),
+** in w's buffer (valid until the next call). */
+const char *inst_walk_path(struct inst_walker *w);
 
 /* Walk a request body. */
 void inst_walk_request(struct inst_walker *w, const json_t *request);
@@ -386,6 +411,10 @@ void inst_finding_write(struct jw *w, const struct inst_finding *f);
 struct inst {
   struct inst_config cfg;
   struct inst_baseline bl;    /* --learn / --baseline */
+  /* The sensitive names' lengths and first letters, for a quick look at raw answers. */
+  bool sensitive_ready;
+  uint64_t sensitive_lens;
+  uint32_t sensitive_first[8];
   struct ddb_server *srv;     /* set by inst_start */
   bool setup_phase;           /* no principals and no declared tables: everything is
                                  setup until the first data-plane request */

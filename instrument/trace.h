@@ -119,6 +119,8 @@ struct inst_trace {
   const json_t *values;      /* ExpressionAttributeValues, or NULL */
   const json_t *names;       /* ExpressionAttributeNames, or NULL */
   unsigned legacy;           /* INST_LEGACY_* */
+  const json_t *parameters;  /* Parameters (ExecuteStatement), or NULL */
+  const json_t *statements;  /* Statements / TransactStatements, or NULL */
   const json_t *request_items;  /* RequestItems (batches), or NULL */
   const json_t *transact_items; /* TransactItems, or NULL */
 

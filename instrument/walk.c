@@ -31,31 +31,40 @@ const char *inst_pos_name(int pos) {
 
 /*------------------------------- Paths -------------------------------------*/
 
-/* Append ".name" (or "name" at the start) or "[i]" to the path; returns the
-** length to restore. Paths longer than the buffer are cut (evidence only). */
-static size_t push(struct inst_walker *w, const char *name, long index) {
-  size_t saved = w->plen;
-  int n;
-  if (name)
-    n = snprintf(w->path + w->plen, sizeof w->path - w->plen, "%s%s", w->plen ? "." : "", name);
-  else
-    n = snprintf(w->path + w->plen, sizeof w->path - w->plen, "[%ld]", index);
-  if (n > 0) w->plen += (size_t)n;
-  if (w->plen >= sizeof w->path) w->plen = sizeof w->path - 1;
+/* The member path is a stack of segments, rendered only when a callback asks
+** (most walks report nothing). */
+static int push(struct inst_walker *w, const char *name, long index) {
+  int saved = w->depth;
+  if (w->depth < INST_WALK_DEPTH) {
+    w->seg[w->depth].name = name;
+    w->seg[w->depth].index = index;
+  }
+  w->depth++;
   return saved;
 }
 
-static void pop(struct inst_walker *w, size_t saved) {
-  w->plen = saved;
-  w->path[saved] = 0;
+static void pop(struct inst_walker *w, int saved) { w->depth = saved; }
+
+const char *inst_walk_path(struct inst_walker *w) {
+  size_t n = 0;
+  int depth = w->depth < INST_WALK_DEPTH ? w->depth : INST_WALK_DEPTH;
+  w->path[0] = 0;
+  for (int i = 0; i < depth && n < sizeof w->path - 1; i++) {
+    int k = w->seg[i].name ? snprintf(w->path + n, sizeof w->path - n, "%s%s", n ? "." : "", w->seg[i].name)
+                           : snprintf(w->path + n, sizeof w->path - n, "[%ld]", w->seg[i].index);
+    if (k < 0) break;
+    n += (size_t)k;
+  }
+  if (n >= sizeof w->path) w->path[sizeof w->path - 1] = 0;
+  return w->path;
 }
 
 static void name_at(struct inst_walker *w, int pos, const char *s, size_t len) {
-  if (s && w->name && !w->stop) w->name(w, pos, s, len, w->path);
+  if (s && w->name && !w->stop) w->name(w, pos, s, len);
 }
 
 static void value_at(struct inst_walker *w, const json_t *av) {
-  if (w->value && !w->stop) w->value(w, av, w->path);
+  if (w->value && !w->stop) w->value(w, av);
 }
 
 /*------------------------------ Members ------------------------------------*/
@@ -69,7 +78,7 @@ static void walk_members(struct inst_walker *w, const json_t *obj, int pos,
   json_t *v;
   json_object_foreach((json_t *)obj, k, v) {
     if (w->stop) return;
-    size_t saved = push(w, k, 0);
+    int saved = push(w, k, 0);
     name_at(w, pos, k, strlen(k));
     each(w, v);
     pop(w, saved);
@@ -85,7 +94,7 @@ static void walk_values(struct inst_walker *w, const json_t *list) {
   size_t i;
   json_t *v;
   json_array_foreach(list, i, v) {
-    size_t saved = push(w, NULL, (long)i);
+    int saved = push(w, NULL, (long)i);
     value_at(w, v);
     pop(w, saved);
   }
@@ -97,7 +106,7 @@ static void legacy_entry(struct inst_walker *w, const json_t *c) {
   const char *k;
   json_t *v;
   json_object_foreach((json_t *)c, k, v) {
-    size_t saved = push(w, k, 0);
+    int saved = push(w, k, 0);
     if (strcmp(k, "AttributeValueList") == 0) walk_values(w, v);
     else if (strcmp(k, "Value") == 0) value_at(w, v);
     else if (json_is_string(v)) name_at(w, INST_POS_OTHER, json_string_value(v), json_string_length(v));
@@ -127,7 +136,7 @@ static void walk_strings(struct inst_walker *w, const json_t *list, int pos) {
   size_t i;
   json_t *v;
   json_array_foreach(list, i, v) {
-    size_t saved = push(w, NULL, (long)i);
+    int saved = push(w, NULL, (long)i);
     if (json_is_string(v)) name_at(w, pos, json_string_value(v), json_string_length(v));
     else if (json_is_object(v)) walk_object(w, v);
     pop(w, saved);
@@ -152,7 +161,7 @@ static void walk_member(struct inst_walker *w, const char *k, const json_t *v) {
       size_t i;
       json_t *key;
       json_array_foreach(v, i, key) {
-        size_t saved = push(w, NULL, (long)i);
+        int saved = push(w, NULL, (long)i);
         walk_item(w, key, INST_POS_ATTRIBUTE);
         pop(w, saved);
       }
@@ -201,15 +210,14 @@ static void walk_object(struct inst_walker *w, const json_t *obj) {
   json_t *v;
   json_object_foreach((json_t *)obj, k, v) {
     if (w->stop) return;
-    size_t saved = push(w, k, 0);
+    int saved = push(w, k, 0);
     walk_member(w, k, v);
     pop(w, saved);
   }
 }
 
 void inst_walk_request(struct inst_walker *w, const json_t *request) {
-  w->plen = 0;
-  w->path[0] = 0;
+  w->depth = 0;
   w->stop = false;
   if (json_is_object(request)) walk_object(w, request);
 }

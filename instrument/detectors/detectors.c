@@ -88,7 +88,7 @@ const struct inst_detector inst_detectors[DET_COUNT] = {
                     "?userId[]=x or {\"userId\":{...}}), even though DynamoDB refuses the request.",
                     "Check the type of every input before it becomes a key (typeof x === 'string'); "
                     "a regular expression test passes an array because it converts it to a string.",
-                    det_key_type_pre, det_key_type_post},
+                    NULL, det_key_type_post},
     [DET_DDB011] = {"DDB011", "attacker-shaped value", INST_HIGH, INST_HIGH,
                     "A value shaped by an attacker: a map of one type tag, a type the call site never "
                     "sent, or a prototype name.",

@@ -61,7 +61,7 @@ inst_hook det_full_read_pre, det_full_read_post, det_walk_pre, det_walk_post, de
 inst_hook det_tables_pre, det_enum_pre, det_enum_post, det_recon_pre, det_control_pre;
 inst_hook det_expr_post, det_size_pre;
 inst_hook det_legacy_pre, det_tautology_post, det_drift_post, det_partiql_post, det_canary_pre;
-inst_hook det_key_type_pre, det_key_type_post, det_shape_pre, det_type_drift_post;
+inst_hook det_key_type_post, det_shape_pre, det_type_drift_post;
 inst_hook det_mass_pre, det_mass_post, det_sensitive_post;
 
 /* Operations by family (bits of inst_op_class; trace->op_class caches it). */

@@ -65,7 +65,7 @@ void det_legacy_pre(struct inst *in, struct inst_trace *t) {
   }
   if (inst_baseline_checks(in, t)) {
     struct inst_facts *f = inst_facts_request(in, t);
-    const json_t *site = inst_baseline_site(in, f->site);
+    const json_t *site = inst_baseline_site_of(in, f);
     for (int i = 0; site && i < f->n; i++) {
       const struct inst_fact *x = &f->v[i];
       if (x->kind == INST_FACT_LEGACY_OP && !inst_baseline_has(site, INST_FACT_LEGACY_OP, x->name))
@@ -321,7 +321,7 @@ static json_t *section_list(const json_t *site, int kind, size_t max) {
 void det_drift_post(struct inst *in, struct inst_trace *t) {
   if (!inst_baseline_checks(in, t) || !t->arena || !t->op_known) return;
   struct inst_facts *f = inst_facts_all(in, t);
-  const json_t *site = inst_baseline_site(in, f->site);
+  const json_t *site = inst_baseline_site_of(in, f);
   if (!site) {
     if (!in->cfg.p.new_callsites) return;
     json_t *templates = json_array();
@@ -332,18 +332,17 @@ void det_drift_post(struct inst *in, struct inst_trace *t) {
               "call site %s is not in the baseline (%s)", f->site, t->operation ? t->operation : "?");
     return;
   }
-  json_t *fresh = json_array();
+  json_t *fresh = NULL;
   for (int i = 0; i < f->n; i++) {
     const struct inst_fact *x = &f->v[i];
-    if ((x->kind == INST_FACT_TEMPLATE || x->kind == INST_FACT_OPERATION) && !inst_baseline_has(site, x->kind, x->name))
-      json_array_append_new(fresh, json_string(x->kind == INST_FACT_OPERATION
-                                                   ? arena_printf(t->arena, "operation %s", x->name)
-                                                   : x->name));
+    if ((x->kind != INST_FACT_TEMPLATE && x->kind != INST_FACT_OPERATION) || inst_baseline_has(site, x->kind, x->name))
+      continue;
+    if (!fresh) fresh = json_array();
+    json_array_append_new(fresh, json_string(x->kind == INST_FACT_OPERATION
+                                                 ? arena_printf(t->arena, "operation %s", x->name)
+                                                 : x->name));
   }
-  if (!json_array_size(fresh)) {
-    json_decref(fresh);
-    return;
-  }
+  if (!fresh) return;
   const char *first = json_string_value(json_array_get(fresh, 0));
   inst_emit(in, t, DET_DDB004, INST_HIGH,
             json_pack("{ss ss so so}", "reason", "new-template", "callsite", f->site, "new", fresh, "baseline",
@@ -389,7 +388,7 @@ struct canary_walk {
   struct arena *arena;
 };
 
-static void canary_name(struct inst_walker *w, int pos, const char *s, size_t len, const char *path) {
+static void canary_name(struct inst_walker *w, int pos, const char *s, size_t len) {
   struct canary_walk *c = (struct canary_walk *)w;
   for (size_t i = 0; i < c->re->n; i++) {
     regmatch_t m[1];
@@ -401,7 +400,7 @@ static void canary_name(struct inst_walker *w, int pos, const char *s, size_t le
     memcpy(c->match, s + m[0].rm_so, n);
     c->match[n] = 0;
     c->pos = pos;
-    c->path = arena_strdup(c->arena, path);
+    c->path = arena_strdup(c->arena, inst_walk_path(w));
     c->canary = c->re->src[i];
     w->stop = true;
     return;

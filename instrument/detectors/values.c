@@ -12,39 +12,35 @@
 
 /*---------------------------------- DDB010 ---------------------------------*/
 
-static char declared_type(struct inst *in, const struct inst_fact *x) {
-  struct inst_keys k;
-  if (!inst_key_schema(in, x->table, x->index, &k)) return 0;
-  if (strcmp(x->attr, k.hash) == 0) return k.hash_type;
-  if (k.range && strcmp(x->attr, k.range) == 0) return k.range_type;
-  return 0;
+struct key_check {
+  struct inst *in;
+  struct inst_trace *t;
+};
+
+/* One key attribute against the key schema of its table or index. */
+static void check_key(void *arg, const struct inst_key_use *k) {
+  struct key_check *c = arg;
+  char want = k->declared;
+  if (!k->type || !want || (k->type[0] == want && !k->type[1])) return;
+  char declared[2] = {want, 0};
+  struct inst_trace *t = c->t;
+  inst_emit(c->in, t, DET_DDB010, INST_HIGH,
+            json_pack("{ss ss? ss ss ss ss}", "table", k->table, "index", k->index, "attribute", k->attr,
+                      "declared", declared, "sent", k->type, "where", k->where ? k->where : ""),
+            "%s sent key attribute %s of %s%s%s as %s where the key schema declares %s",
+            t->operation ? t->operation : "request", k->attr, k->table, k->index ? "/" : "",
+            k->index ? k->index : "", k->type, declared);
 }
 
-static void check_key_types(struct inst *in, struct inst_trace *t, struct inst_facts *f) {
-  for (int i = 0; i < f->n; i++) {
-    const struct inst_fact *x = &f->v[i];
-    if (x->kind != INST_FACT_KEY_TYPE || !x->type) continue;
-    char want = declared_type(in, x);
-    if (!want || (x->type[0] == want && !x->type[1])) continue;
-    char declared[2] = {want, 0};
-    inst_emit(in, t, DET_DDB010, INST_HIGH,
-              json_pack("{ss ss? ss ss ss ss}", "table", x->table, "index", x->index, "attribute", x->attr,
-                        "declared", declared, "sent", x->type, "where", x->where ? x->where : ""),
-              "%s sent key attribute %s of %s%s%s as %s where the key schema declares %s",
-              t->operation ? t->operation : "request", x->attr, x->table, x->index ? "/" : "",
-              x->index ? x->index : "", x->type, declared);
-    return;
-  }
-}
-
-void det_key_type_pre(struct inst *in, struct inst_trace *t) {
-  if (!t->arena || !(t->op_class & INST_OP_DATA)) return;
-  check_key_types(in, t, inst_facts_request(in, t));
-}
-
+/* DynamoDB refuses a key of the wrong type (ValidationException), so only a
+** refused request can carry one, except in PartiQL, where a key equality of
+** another type matches nothing: the check runs once the answer is known. */
 void det_key_type_post(struct inst *in, struct inst_trace *t) {
-  if (!t->arena || !(t->op_class & INST_OP_DATA) || (!t->exprs && !t->npartiql)) return;
-  check_key_types(in, t, inst_facts_all(in, t));
+  if (!t->arena || !(t->op_class & INST_OP_DATA)) return;
+  bool refused = t->error_type && strcmp(t->error_type, "ValidationException") == 0;
+  if (!refused && !t->npartiql) return;
+  struct key_check c = {in, t};
+  inst_each_key(in, t, refused ? INST_KEYS_REQUEST | INST_KEYS_PARSED : INST_KEYS_PARSED, check_key, &c);
 }
 
 /*---------------------------------- DDB011 ---------------------------------*/
@@ -68,15 +64,15 @@ struct shape_walk {
   struct arena *arena;
 };
 
-static void shape_hit(struct shape_walk *c, const char *reason, const char *path, const char *detail) {
+static void shape_hit(struct shape_walk *c, const char *reason, const char *detail) {
   c->reason = reason;
-  c->path = arena_strdup(c->arena, path);
+  c->path = arena_strdup(c->arena, inst_walk_path(&c->w));
   c->detail = detail;
   c->w.stop = true;
 }
 
 /* An AttributeValue and what it nests. */
-static void check_av(struct shape_walk *c, const json_t *av, const char *path, int depth) {
+static void check_av(struct shape_walk *c, const json_t *av, int depth) {
   const char *type = inst_av_type(av);
   if (!type || depth > 32 || c->w.stop) return;
   const json_t *inner = json_object_get(av, type);
@@ -84,7 +80,7 @@ static void check_av(struct shape_walk *c, const json_t *av, const char *path, i
     if (json_object_size(inner) == 1) {
       const char *k = json_object_iter_key(json_object_iter((json_t *)inner));
       if (type_tag(k) && json_is_object(json_object_get(inner, k))) {
-        shape_hit(c, "type-tag-map", path, arena_printf(c->arena, "a map whose only member is the type tag %s", k));
+        shape_hit(c, "type-tag-map", arena_printf(c->arena, "a map whose only member is the type tag %s", k));
         return;
       }
     }
@@ -92,34 +88,50 @@ static void check_av(struct shape_walk *c, const json_t *av, const char *path, i
     json_t *v;
     json_object_foreach((json_t *)inner, k, v) {
       if (prototype_name(k, strlen(k))) {
-        shape_hit(c, "prototype-name", path, arena_printf(c->arena, "a map member named %s", k));
+        shape_hit(c, "prototype-name", arena_printf(c->arena, "a map member named %s", k));
         return;
       }
-      check_av(c, v, path, depth + 1);
+      check_av(c, v, depth + 1);
       if (c->w.stop) return;
     }
   } else if (strcmp(type, "L") == 0) {
     size_t i;
     json_t *v;
     json_array_foreach(inner, i, v) {
-      check_av(c, v, path, depth + 1);
+      check_av(c, v, depth + 1);
       if (c->w.stop) return;
     }
   }
 }
 
-static void shape_value(struct inst_walker *w, const json_t *av, const char *path) {
-  check_av((struct shape_walk *)w, av, path, 0);
-}
+static void shape_value(struct inst_walker *w, const json_t *av) { check_av((struct shape_walk *)w, av, 0); }
 
-static void shape_name(struct inst_walker *w, int pos, const char *s, size_t len, const char *path) {
+static void shape_name(struct inst_walker *w, int pos, const char *s, size_t len) {
   struct shape_walk *c = (struct shape_walk *)w;
   if (pos == INST_POS_ATTRIBUTE && prototype_name(s, len))
-    shape_hit(c, "prototype-name", path, arena_printf(c->arena, "an attribute named %.*s", (int)len, s));
+    shape_hit(c, "prototype-name", arena_printf(c->arena, "an attribute named %.*s", (int)len, s));
+}
+
+/* The common request whose only AttributeValues are its Key (GetItem,
+** DeleteItem): its members checked directly, without the walk. */
+static bool key_only(const struct inst_trace *t) {
+  return t->key && !t->item && !t->values && !t->names && !t->legacy && !t->request_items &&
+         !t->transact_items && !t->parameters && !t->statements;
 }
 
 void det_shape_pre(struct inst *in, struct inst_trace *t) {
   if (!t->request || !t->arena || !(t->op_class & INST_OP_DATA)) return;
+  if (key_only(t)) {
+    const char *k;
+    json_t *av;
+    bool plain = true;
+    json_object_foreach((json_t *)t->key, k, av) {
+      const char *type = inst_av_type(av);
+      plain = plain && type && (type[0] == 'S' || type[0] == 'N' || type[0] == 'B') && !type[1] &&
+              !prototype_name(k, strlen(k));
+    }
+    if (plain) return;
+  }
   struct shape_walk c;
   memset(&c, 0, sizeof c);
   c.w.value = shape_value;
@@ -143,7 +155,7 @@ static json_t *set_list(const json_t *set) {
 void det_type_drift_post(struct inst *in, struct inst_trace *t) {
   if (!inst_baseline_checks(in, t) || !t->arena) return;
   struct inst_facts *f = inst_facts_all(in, t);
-  const json_t *site = inst_baseline_site(in, f->site);
+  const json_t *site = inst_baseline_site_of(in, f);
   if (!site) return;
   for (int i = 0; i < f->n; i++) {
     const struct inst_fact *x = &f->v[i];
@@ -171,7 +183,7 @@ static bool key_attribute(struct inst *in, const struct inst_fact *x) {
 static void check_writes(struct inst *in, struct inst_trace *t, struct inst_facts *f) {
   if (t->principal_class != INST_PRINCIPAL_APP) return;
   bool learning = in->bl.mode == INST_BL_LEARN, frozen = inst_baseline_checks(in, t);
-  const json_t *site = frozen ? inst_baseline_site(in, f->site) : NULL;
+  const json_t *site = frozen ? inst_baseline_site_of(in, f) : NULL;
   const json_t *deny = in->cfg.p.deny_attributes;
   json_t *hits = NULL;
   const char *first = NULL, *first_reason = NULL;
@@ -218,7 +230,7 @@ void det_sensitive_post(struct inst *in, struct inst_trace *t) {
   if (!inst_baseline_checks(in, t) || !t->arena || t->status != 200) return;
   if (!(t->op_class & INST_OP_READ) && !t->npartiql) return;
   struct inst_facts *f = inst_facts_all(in, t);
-  const json_t *site = inst_baseline_site(in, f->site);
+  const json_t *site = inst_baseline_site_of(in, f);
   json_t *names = NULL;
   for (int i = 0; i < f->n; i++) {
     const struct inst_fact *x = &f->v[i];

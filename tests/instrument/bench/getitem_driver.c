@@ -1,7 +1,8 @@
 /*
 ** tests/instrument/bench/getitem_driver.c: GetItem through dispatch_http() N
-** times in one process, with instrumentation off (mode 0), on (1) or on with
-** an audit log file (2), for instruction counts under callgrind (see
+** times in one process, with instrumentation off (mode 0), on (1), on with
+** an audit log file (2), or on with an audit log file and a frozen baseline
+** that knows the GetItem (3), for instruction counts under callgrind (see
 ** instructions.sh): a measure of what instrumentation adds that the load of a
 ** shared machine does not blur. The HTTP layer and the kernel are not
 ** included, so the ratio overstates the cost in a real server.
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "instrument/inst.h"
 #include "request.h"
 #include "dispatch.h"
@@ -38,7 +40,19 @@ int main(int argc,char**argv){
   int mode = atoi(argv[1]); int N = atoi(argv[2]);
   srv.account_id="000000000000"; srv.default_region="us-east-1"; srv.rng=7;
   srv.store = store_open(NULL, STORE_SYNC_NONE, err, sizeof err);
-  if (mode) { srv.inst = inst_new(NULL, mode == 2 ? (argc > 3 ? argv[3] : "/dev/null") : NULL, err, sizeof err); inst_start(srv.inst, &srv, err, sizeof err); }
+  if (mode) { srv.inst = inst_new(NULL, mode >= 2 ? (argc > 3 ? argv[3] : "/dev/null") : NULL, err, sizeof err); inst_start(srv.inst, &srv, err, sizeof err); }
+  if (mode == 3) { /* the baseline a learning run of this GetItem writes */
+    char path[] = "/tmp/ddbwatch-bench-baseline-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) return 1;
+    fputs("{\"ddbwatchBaseline\":1,\"callsites\":{\"GetItem bench\":{\"keyTypes\":{\"bench.pk\":[\"S\"]},"
+          "\"operations\":[\"GetItem\"],\"returnedAttributes\":[\"name\",\"pk\"],\"tables\":[\"bench\"]}}}", f);
+    fclose(f);
+    int rc = inst_baseline_start(srv.inst, NULL, path, err, sizeof err);
+    unlink(path);
+    if (rc) { fprintf(stderr, "%s\n", err); return 1; }
+  }
   call("CreateTable","{\"TableName\":\"bench\",\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"}],\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}", "bench");
   call("PutItem","{\"TableName\":\"bench\",\"Item\":{\"pk\":{\"S\":\"k1\"},\"name\":{\"S\":\"Alice\"}}}", "bench");
   for (int i=0;i<12000 && mode;i++) call("GetItem","{\"TableName\":\"bench\",\"Key\":{\"pk\":{\"S\":\"k1\"}}}","bench"); /* fill the rings */

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # tests/instrument/bench/run.sh: what instrumentation costs on a GetItem load.
 #
-#   run.sh BIN [SECONDS]
+#   run.sh BIN [SECONDS] [--baseline]
 #
 # Starts BIN twice on free ports: instrumented (in memory, every detector on,
-# audit log written to a file) and with --no-instrument; stores one item in
+# audit log written to a file; with --baseline also a frozen baseline that
+# knows the GetItem, so the baseline detectors compare every request) and
+# with --no-instrument; stores one item in
 # each, and drives each with wrk
 # (1 thread, 32 connections) for SECONDS (default 5), alternating A B A B so
 # that machine noise hits both. Prints requests/s per run and the server's CPU
@@ -14,6 +16,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$1
 secs=${2:-5}
+baseline=${3:-}
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -66,7 +69,12 @@ measure() { # measure PORT PID -> "REQ_PER_S CPU_US_PER_REQ"
 }
 
 echo '{"principals":{"setup":["setup"]}}' >"$work/config.json"
-start inst "$bin" --config "$work/config.json" --audit-log "$work/audit.log"
+extra=()
+if [ "$baseline" = "--baseline" ]; then # what --learn writes for this GetItem
+  echo '{"ddbwatchBaseline":1,"callsites":{"GetItem bench":{"keyTypes":{"bench.pk":["S"]},"operations":["GetItem"],"returnedAttributes":["n","name","pk"],"tables":["bench"]}}}' >"$work/baseline.json"
+  extra=(--baseline "$work/baseline.json")
+fi
+start inst "$bin" --config "$work/config.json" --audit-log "$work/audit.log" "${extra[@]}"
 seed "$port_inst"
 start base "$bin" --no-instrument
 seed "$port_base"
