@@ -98,10 +98,13 @@ struct transact_token {
 ** ReturnConsumedCapacity asks for is not part of it). Returns 0 when the call
 ** must run (k filled, for transact_token_remember); 1 for a replay of a
 ** remembered call, with *answer its answer again (new reference) plus the
-** ConsumedCapacity that DynamoDB reports for a replay when the request asks
-** (two read units per item, kind as in transact_write_capacity); -1 with
+** ConsumedCapacity that DynamoDB reports for a replay when the request asks:
+** two read units per item, repeated as ReadCapacityUnits when kind is not
+** NULL (TransactWriteItems passes "WriteCapacityUnits", ExecuteTransaction
+** NULL, as for transact_write_capacity); -1 with
 ** IdempotentParameterMismatchException when the token was used with another
-** payload. */
+** payload. Read-only ExecuteTransaction calls take no token (DynamoDB Local
+** 1.25 answers them afresh whatever the token). */
 int transact_token_begin(struct ddb_request *r, const char *op, const char *const *members, const char *kind,
                          struct transact_token *k, json_t **answer);
 
