@@ -131,3 +131,10 @@ export async function expectError(promise, { name, message, status = 400, localD
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// True when the endpoint is ddbwatch (it answers its admin health check), for
+// tests of ddbwatch-specific behaviour such as when a transaction is in progress.
+export async function isDdbwatch(ep) {
+  const res = await fetch(`${ep}/_ddbwatch/health`).catch(() => null);
+  return res?.status === 200;
+}

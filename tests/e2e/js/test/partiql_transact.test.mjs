@@ -20,7 +20,7 @@ import {
   ExecuteTransactionCommand, TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ExecuteTransactionCommand as DocExecuteTransactionCommand } from '@aws-sdk/lib-dynamodb';
-import { endpoint, client, uniqueName, expectError, stopSharedServer, IS_DDBLOCAL } from '../lib/env.mjs';
+import { endpoint, client, uniqueName, expectError, stopSharedServer, IS_DDBLOCAL, isDdbwatch } from '../lib/env.mjs';
 import { connect, requestBytes, errorName } from '../lib/raw.mjs';
 
 let ep;
@@ -40,7 +40,7 @@ before(async () => {
   ep = await endpoint();
   ddb = client(ep);
   doc = DynamoDBDocumentClient.from(ddb);
-  ddbwatch = (await fetch(`${ep}/_ddbwatch/health`).catch(() => null))?.status === 200;
+  ddbwatch = await isDdbwatch(ep);
   await ddb.send(new CreateTableCommand({
     TableName: T, BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
