@@ -1,5 +1,6 @@
 // Types for ddbwatch-callsite (see index.js).
 export declare const HEADER: 'x-ddbwatch-callsite';
+export declare const REQUEST_IDS_HEADER: 'x-ddbwatch-request-ids';
 
 export interface CallsiteOptions {
   /** Paths are reported relative to this folder (default: process.cwd()). */
@@ -20,7 +21,14 @@ interface HasMiddlewareStack {
 export declare function useCallsite<C extends HasMiddlewareStack>(client: C, options?: CallsiteOptions): C;
 /** Runs fn with a call-site name; returns what fn returns. */
 export declare function withCallsite<T>(name: string, fn: () => T): T;
+export interface KoaCallsiteOptions {
+  /** Answer with x-ddbwatch-request-ids: the x-amzn-RequestId of each DynamoDB call made (tests). */
+  requestIds?: boolean;
+}
+
 /** Koa middleware naming requests "<METHOD> <route>". */
-export declare function koaCallsite(): (ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>;
+export declare function koaCallsite(
+  options?: KoaCallsiteOptions,
+): (ctx: unknown, next: () => Promise<unknown>) => Promise<unknown>;
 /** "<file>:<line>" of the first application frame on the stack, relative to root. */
 export declare function codeLocation(root: string, skip?: Array<string | RegExp>): string | null;

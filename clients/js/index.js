@@ -4,6 +4,8 @@
 //   const { useCallsite, koaCallsite } = require('ddbwatch-callsite');
 //   useCallsite(client);            // every request carries "<file>:<line>"
 //   app.use(koaCallsite());         // ... prefixed by "<METHOD> <route>|"
+//   app.use(koaCallsite({ requestIds: true })); // and each Koa response lists the
+//                                   // x-amzn-RequestId of the DynamoDB calls it made
 //
 // The call site is the first stack frame outside node_modules and node's own
 // code at the moment client.send() is called, relative to `root` (default:
@@ -18,6 +20,7 @@ const { fileURLToPath } = require('node:url');
 const { AsyncLocalStorage } = require('node:async_hooks');
 
 const HEADER = 'x-ddbwatch-callsite';
+const REQUEST_IDS_HEADER = 'x-ddbwatch-request-ids';
 const MAX_LENGTH = 512;
 const store = new AsyncLocalStorage();
 const thisFile = __filename;
@@ -99,7 +102,14 @@ function useCallsite(client, options = {}) {
       const name = options.name || currentName();
       const where = codeLocation(root, skip);
       const site = name && where ? `${name}|${where}` : name || where;
-      return next(site ? { ...args, ddbwatchCallsite: clean(site) } : args);
+      const ids = store.getStore()?.ids;
+      const sent = next(site ? { ...args, ddbwatchCallsite: clean(site) } : args);
+      if (!ids) return sent;
+      // Remember the x-amzn-RequestId of the answer, success or error (koaCallsite's requestIds).
+      return sent.then(
+        (out) => { if (out?.output?.$metadata?.requestId) ids.push(out.output.$metadata.requestId); return out; },
+        (err) => { if (err?.$metadata?.requestId) ids.push(err.$metadata.requestId); throw err; },
+      );
     },
     { step: 'initialize', priority: 'high', name: 'ddbwatchCallsiteCapture', override: true },
   );
@@ -123,13 +133,33 @@ function withCallsite(name, fn) {
 
 // Koa middleware: requests made while handling a Koa request are named
 // "<METHOD> <matched route>" (@koa/router's route pattern, else the path).
-function koaCallsite() {
+// With { requestIds: true } the Koa response also carries the header
+// x-ddbwatch-request-ids: the x-amzn-RequestId of every DynamoDB call made
+// while handling it, in order, so a test can find the findings of the calls an
+// HTTP request caused (GET /_ddbwatch/findings?requestId=...). Tests only.
+function koaCallsite(options = {}) {
+  if (!options.requestIds) {
+    return function ddbwatchCallsite(ctx, next) {
+      return store.run({ ctx }, next);
+    };
+  }
   return function ddbwatchCallsite(ctx, next) {
-    return store.run({ ctx }, next);
+    const ids = [];
+    return store.run({ ctx, ids }, async () => {
+      try {
+        await next();
+      } catch (err) {
+        // Koa replaces the headers of a failed request by err.headers.
+        if (ids.length && err && typeof err === 'object') err.headers = { ...err.headers, [REQUEST_IDS_HEADER]: ids.join(',') };
+        throw err;
+      }
+      if (ids.length) ctx.set(REQUEST_IDS_HEADER, ids.join(','));
+    });
   };
 }
 
 exports.HEADER = HEADER;
+exports.REQUEST_IDS_HEADER = REQUEST_IDS_HEADER;
 exports.useCallsite = useCallsite;
 exports.withCallsite = withCallsite;
 exports.koaCallsite = koaCallsite;
