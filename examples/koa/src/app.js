@@ -103,9 +103,9 @@ export function createApp({ ddb, table = 'Users' }) {
     }))));
   });
 
-  // Safe twin of /search: the field comes from an allow-list and travels as a
-  // #name, the value as a :value.
-  router.get('/search-safe', async (ctx) => {
+  // Safe twin of /search (and of /legacy/search): the field comes from an
+  // allow-list and travels as a #name, the value as a :value, the operator is fixed.
+  async function safeSearch(ctx) {
     const { field = 'displayName', value = '' } = ctx.query;
     if (!SEARCHABLE.has(field)) ctx.throw(400, 'unknown field');
     await answer(ctx, async () => items(await ddb.send(new ScanCommand({
@@ -115,7 +115,8 @@ export function createApp({ ddb, table = 'Users' }) {
       ExpressionAttributeNames: { '#f': field },
       ExpressionAttributeValues: marshall({ ':v': String(value) }),
     }))));
-  });
+  }
+  router.get('/search-safe', safeSearch);
 
   // UNSAFE: a legacy ScanFilter whose attribute and operator come from the
   // query string (the classic filter-object injection).
@@ -129,17 +130,7 @@ export function createApp({ ddb, table = 'Users' }) {
   });
 
   // Safe twin: an expression with a fixed operator; the field from an allow-list.
-  router.get('/legacy/search-safe', async (ctx) => {
-    const { field = 'displayName', value = '' } = ctx.query;
-    if (!SEARCHABLE.has(field)) ctx.throw(400, 'unknown field');
-    await answer(ctx, async () => items(await ddb.send(new ScanCommand({
-      TableName: table,
-      Limit: 50,
-      FilterExpression: '#f = :v',
-      ExpressionAttributeNames: { '#f': field },
-      ExpressionAttributeValues: marshall({ ':v': String(value) }),
-    }))));
-  });
+  router.get('/legacy/search-safe', safeSearch);
 
   // UNSAFE: the id is concatenated into the PartiQL statement.
   router.get('/pql/users/:id', async (ctx) => {
