@@ -32,12 +32,14 @@ static void check_key(void *arg, const struct inst_key_use *k) {
             k->index ? k->index : "", k->type, declared);
 }
 
-/* DynamoDB refuses a key of the wrong type (ValidationException), so only a
-** refused request can carry one, except in PartiQL, where a key equality of
-** another type matches nothing: the check runs once the answer is known. */
+/* DynamoDB refuses a key of the wrong type (ValidationException, or a
+** transaction's ValidationError reason), so only a refused request can carry
+** one, except in PartiQL, where a key equality of another type matches
+** nothing: the check runs once the answer is known. */
 void det_key_type_post(struct inst *in, struct inst_trace *t) {
   if (!t->arena || !(t->op_class & INST_OP_DATA)) return;
-  bool refused = t->error_type && strcmp(t->error_type, "ValidationException") == 0;
+  bool refused = t->error_type && (strcmp(t->error_type, "ValidationException") == 0 ||
+                                   strcmp(t->error_type, "TransactionCanceledException") == 0);
   if (!refused && !t->npartiql) return;
   struct key_check c = {in, t};
   inst_each_key(in, t, refused ? INST_KEYS_REQUEST | INST_KEYS_PARSED : INST_KEYS_PARSED, check_key, &c);
