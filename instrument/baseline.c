@@ -296,10 +296,12 @@ void inst_baseline_learn(struct inst *in, struct inst_trace *t) {
   struct inst_baseline *b = &in->bl;
   if (b->mode != INST_BL_LEARN || t->principal_class != INST_PRINCIPAL_APP || !t->arena || !t->op_known)
     return;
-  /* Malformed or refused requests are not the app's normal traffic. */
+  /* Malformed or refused requests (a transaction cancelled for a ValidationError
+  ** included) are not the app's normal traffic. */
   if (t->error_type && (strcmp(t->error_type, "ValidationException") == 0 ||
                         strcmp(t->error_type, "SerializationException") == 0 ||
-                        strcmp(t->error_type, "AccessDeniedException") == 0 || t->status >= 500))
+                        strcmp(t->error_type, "AccessDeniedException") == 0 || t->status >= 500 ||
+                        (t->error_message && strstr(t->error_message, "ValidationError"))))
     return;
   struct inst_facts *f = inst_facts_all(in, t);
   json_t *site = json_object_get(b->sites, f->site);
