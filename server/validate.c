@@ -805,15 +805,29 @@ static void check_member(struct validate_list *l, const struct model_member *m, 
   if (ms->flags & MS_DEEP) check_value(l, ms, v, &at, b, false);
 }
 
-#define SPARSE_MAX 4 /* present members looked at directly (see check_struct) */
+#define SPARSE_MAX 8 /* present and required members looked at directly (see check_struct) */
+
+/* Insert (m, v) into ms/vs[0..*k), kept in members[] order. */
+static void sparse_insert(const struct model_member **ms, const json_t **vs, size_t *k,
+                          const struct model_member *m, const json_t *v) {
+  size_t j = (*k)++;
+  while (j > 0 && ms[j - 1] > m) {
+    ms[j] = ms[j - 1];
+    vs[j] = vs[j - 1];
+    j--;
+  }
+  ms[j] = m;
+  vs[j] = v;
+}
 
 static void check_struct(struct validate_list *l, const struct model_shape *s, const json_t *obj,
                          const struct seg *up, bool bare) {
-  /* A structure without required members that carries few of its members
-  ** (an AttributeValue has one of ten): visit the members present, in
-  ** DynamoDB's order, instead of looking every member up. */
+  /* A structure that carries few of its members (an AttributeValue has one of
+  ** ten, a GetItem three of eleven): visit the members present, plus the
+  ** required ones that are absent, in DynamoDB's order, instead of looking
+  ** every member up. */
   size_t n = json_object_size(obj);
-  if (!(s->flags & MS_REQUIRED_MEMBERS) && n <= SPARSE_MAX && n * 2 < s->nmembers) {
+  if (n <= SPARSE_MAX / 2 && n * 2 < s->nmembers) {
     const struct model_member *ms[SPARSE_MAX];
     const json_t *vs[SPARSE_MAX];
     size_t k = 0;
@@ -821,19 +835,25 @@ static void check_struct(struct validate_list *l, const struct model_shape *s, c
          it = json_object_iter_next((json_t *)obj, it)) {
       const struct model_member *m =
           model_member_find(s, json_object_iter_key(it), json_object_iter_key_len(it));
-      if (!m) continue;
-      size_t j = k++; /* insertion sort by position in members[] */
-      while (j > 0 && ms[j - 1] > m) {
-        ms[j] = ms[j - 1];
-        vs[j] = vs[j - 1];
-        j--;
-      }
-      ms[j] = m;
-      vs[j] = json_object_iter_value(it);
+      if (m) sparse_insert(ms, vs, &k, m, json_object_iter_value(it));
     }
-    for (size_t i = 0; i < k && l->count < VALIDATE_MAX_LISTED; i++)
-      check_member(l, ms[i], vs[i], up, bare);
-    return;
+    bool fits = true;
+    if (s->flags & MS_REQUIRED_MEMBERS) {
+      for (uint16_t i = 0; i < s->nmembers && fits; i++) {
+        const struct model_member *m = &s->members[i];
+        if (!(m->flags & MM_REQUIRED)) continue;
+        bool present = false;
+        for (size_t j = 0; j < k && !present; j++) present = ms[j] == m;
+        if (present) continue;
+        if (k == SPARSE_MAX) fits = false;
+        else sparse_insert(ms, vs, &k, m, NULL);
+      }
+    }
+    if (fits) {
+      for (size_t i = 0; i < k && l->count < VALIDATE_MAX_LISTED; i++)
+        check_member(l, ms[i], vs[i], up, bare);
+      return;
+    }
   }
   for (uint16_t i = 0; i < s->nmembers && l->count < VALIDATE_MAX_LISTED; i++)
     check_member(l, &s->members[i], json_object_get(obj, s->members[i].name), up, bare);
