@@ -336,9 +336,15 @@ struct inst_facts *inst_facts_request(struct inst *in, struct inst_trace *t) {
   f->request_done = true;
   const json_t *rq = t->request;
   add(t, f, INST_FACT_OPERATION, t->operation, NULL, "operation");
+  /* Tables and key types are recorded for people to review; no baseline
+  ** detector compares them (DDB012 and DDB010 judge those), so only learning
+  ** collects them. */
   struct fact_arg fa = {t, f};
-  inst_each_table(t, table_fact, &fa);
-  inst_each_key(in, t, INST_KEYS_REQUEST, key_fact, &fa);
+  bool learning = in->bl.mode == INST_BL_LEARN;
+  if (learning) {
+    inst_each_table(t, table_fact, &fa);
+    inst_each_key(in, t, INST_KEYS_REQUEST, key_fact, &fa);
+  }
   placeholders(t, f, t->values, "ExpressionAttributeValues");
   if (t->item) item_object(t, f, t->table, t->item, "Item");
   if (t->legacy) {
@@ -501,14 +507,14 @@ static const json_t *statement_params(const struct inst_trace *t, int i) {
   return json_object_get(json_array_get(list, (size_t)i), "Parameters");
 }
 
-static void partiql_facts(struct inst_trace *t, struct inst_facts *f) {
+static void partiql_facts(struct inst *in, struct inst_trace *t, struct inst_facts *f) {
   for (int i = 0; i < t->npartiql; i++) {
     const struct inst_partiql *p = &t->partiql[i];
     if (!p->statement) continue;
     add(t, f, INST_FACT_TEMPLATE,
         arena_printf(t->arena, "Statement=%s", p->template_text ? p->template_text : "(does not lex)"), NULL,
         "Statement");
-    add(t, f, INST_FACT_TABLE, p->table, NULL, "Statement");
+    if (in->bl.mode == INST_BL_LEARN) add(t, f, INST_FACT_TABLE, p->table, NULL, "Statement");
     const struct pql_stmt *s = p->parsed ? p->parsed->stmt : NULL;
     if (!s) continue;
     const json_t *params = statement_params(t, i);
@@ -624,9 +630,9 @@ struct inst_facts *inst_facts_all(struct inst *in, struct inst_trace *t) {
   if (f->parsed_done) return f;
   f->parsed_done = true;
   expression_facts(t, f);
-  partiql_facts(t, f);
+  partiql_facts(in, t, f);
   struct fact_arg fa = {t, f};
-  inst_each_key(in, t, INST_KEYS_PARSED, key_fact, &fa);
+  if (in->bl.mode == INST_BL_LEARN) inst_each_key(in, t, INST_KEYS_PARSED, key_fact, &fa);
   returned_facts(in, t, f);
   return f;
 }

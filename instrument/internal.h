@@ -272,7 +272,8 @@ extern const char *const inst_fact_sections[INST_FACT_KINDS];
 /* Sections whose members carry types. */
 bool inst_fact_typed(int kind);
 
-/* The request's facts from its JSON alone (usable before the operation). */
+/* The request's facts from its JSON alone (usable before the operation).
+** Tables and key types are collected only while learning (nothing compares them). */
 struct inst_facts *inst_facts_request(struct inst *in, struct inst_trace *t);
 /* All of them: plus parsed expressions, PartiQL statements and returned names
 ** (every name when learning, only sensitive ones otherwise). */
