@@ -7,12 +7,13 @@
 ** placeholder, the attribute names (and types) written, the top-level names an
 ** answer returned, and the legacy operators used. --learn adds them to the
 ** call site's sections; the baseline detectors (DDB001, DDB004, DDB005,
-** DDB011, DDB017, DDB018) and DDB010 compare them with the baseline or the key
-** schema.
+** DDB011, DDB017, DDB018) compare them with the baseline. inst_each_key(), the
+** walk over the key attributes a request sends, also serves DDB010.
 **
 ** Facts are built lazily, once per request, in the request's arena, in two
 ** stages: from the request's JSON alone (before the operation, for enforce
-** mode), and from what the operation parsed and answered.
+** mode), and from what the operation parsed and answered. Tables and key
+** types are collected only while learning: no check reads them.
 */
 #include <ctype.h>
 #include <string.h>
