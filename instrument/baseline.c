@@ -54,6 +54,15 @@ const json_t *inst_baseline_site_of(const struct inst *in, struct inst_facts *f)
   return f->bsite;
 }
 
+bool inst_baseline_knows(const struct inst *in, struct inst_facts *f, int kind, const char *name) {
+  if (!inst_baseline_site_of(in, f) || !name) return false;
+  if (!(f->bsections_done & 1u << kind)) {
+    f->bsections[kind] = json_object_get(f->bsite, inst_fact_sections[kind]);
+    f->bsections_done |= 1u << kind;
+  }
+  return f->bsections[kind] && json_object_get(f->bsections[kind], name) != NULL;
+}
+
 bool inst_baseline_has(const json_t *site, int kind, const char *name) {
   return site && name && json_object_get(json_object_get(site, inst_fact_sections[kind]), name) != NULL;
 }

@@ -586,26 +586,30 @@ static bool raw_mentions(struct inst *in, const char *raw, size_t len) {
   if (!in->sensitive_ready) {
     json_array_foreach(names, i, s) {
       size_t n = json_string_length(s);
-      unsigned char c = (unsigned char)tolower((unsigned char)json_string_value(s)[0]);
+      unsigned char c = (unsigned char)json_string_value(s)[0];
       in->sensitive_lens |= n < 64 ? 1ull << n : 0;
-      in->sensitive_first[c >> 5] |= 1u << (c & 31);
+      unsigned char both[2] = {(unsigned char)tolower(c), (unsigned char)toupper(c)};
+      for (int k = 0; k < 2; k++) in->sensitive_first[both[k] >> 5] |= 1u << (both[k] & 31);
     }
     in->sensitive_ready = true;
   }
-  if (memchr(raw, '\\', len)) return true;
-  const char *p = raw, *end = raw + len;
-  while ((p = memchr(p, '"', (size_t)(end - p)))) {
-    const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
-    if (!q) break;
-    size_t n = (size_t)(q - p - 1);
-    unsigned char c = (unsigned char)tolower((unsigned char)p[1]);
-    if (q + 1 < end && q[1] == ':' && n < 64 && (in->sensitive_lens >> n & 1) &&
+  const char *p = raw, *end = raw + len, *open = NULL;
+  for (; p < end; p++) {
+    if (*p == '\\') return true;
+    if (*p != '"') continue;
+    if (!open) {
+      open = p;
+      continue;
+    }
+    size_t n = (size_t)(p - open - 1);
+    unsigned char c = (unsigned char)open[1];
+    if (p + 1 < end && p[1] == ':' && n < 64 && (in->sensitive_lens >> n & 1) &&
         (in->sensitive_first[c >> 5] >> (c & 31) & 1)) {
       json_array_foreach(names, i, s) {
-        if (json_string_length(s) == n && strncasecmp(json_string_value(s), p + 1, n) == 0) return true;
+        if (json_string_length(s) == n && strncasecmp(json_string_value(s), open + 1, n) == 0) return true;
       }
     }
-    p = q + 1;
+    open = NULL;
   }
   return false;
 }

@@ -260,6 +260,8 @@ struct inst_fact {
 struct inst_facts {
   const char *site;      /* the baseline's call site: header, else "Op Table[/Index]" */
   const json_t *bsite;   /* its sections in the baseline, or NULL (when bsite_done) */
+  const json_t *bsections[INST_FACT_KINDS]; /* bsite's section objects, looked up on demand */
+  unsigned bsections_done;                 /* bit k: bsections[k] is known */
   bool bsite_done;
   struct inst_fact *v;
   int n, cap;
@@ -298,6 +300,8 @@ const json_t *inst_baseline_site(const struct inst *in, const char *site);
 const json_t *inst_baseline_site_of(const struct inst *in, struct inst_facts *f);
 /* Is name in the section of kind (NULL site: no)? */
 bool inst_baseline_has(const json_t *site, int kind, const char *name);
+/* The same for the request's call site, with its sections looked up once. */
+bool inst_baseline_knows(const struct inst *in, struct inst_facts *f, int kind, const char *name);
 /* The set of types of name in a typed section, or NULL. */
 const json_t *inst_baseline_types(const json_t *site, int kind, const char *name);
 /* True when the request is checked against the frozen baseline (frozen mode, app principal). */

@@ -335,7 +335,7 @@ void det_drift_post(struct inst *in, struct inst_trace *t) {
   json_t *fresh = NULL;
   for (int i = 0; i < f->n; i++) {
     const struct inst_fact *x = &f->v[i];
-    if ((x->kind != INST_FACT_TEMPLATE && x->kind != INST_FACT_OPERATION) || inst_baseline_has(site, x->kind, x->name))
+    if ((x->kind != INST_FACT_TEMPLATE && x->kind != INST_FACT_OPERATION) || inst_baseline_knows(in, f, x->kind, x->name))
       continue;
     if (!fresh) fresh = json_array();
     json_array_append_new(fresh, json_string(x->kind == INST_FACT_OPERATION

@@ -193,7 +193,7 @@ static void check_writes(struct inst *in, struct inst_trace *t, struct inst_fact
     const struct inst_fact *x = &f->v[i];
     if (x->kind != INST_FACT_WRITTEN) continue;
     const char *reason = NULL;
-    bool known = inst_baseline_has(site, INST_FACT_WRITTEN, x->name);
+    bool known = site && inst_baseline_knows(in, f, INST_FACT_WRITTEN, x->name);
     if ((x->flags & INST_FACT_UPDATE) && key_attribute(in, x)) reason = "key attribute updated";
     else if (!learning && !known && inst_name_listed(deny, x->name)) reason = "deny-listed attribute";
     else if (site && !known) reason = "attribute outside the call site's baseline";
@@ -232,12 +232,11 @@ void det_sensitive_post(struct inst *in, struct inst_trace *t) {
   if (!inst_baseline_checks(in, t) || !t->arena || t->status != 200) return;
   if (!(t->op_class & INST_OP_READ) && !t->npartiql) return;
   struct inst_facts *f = inst_facts_all(in, t);
-  const json_t *site = inst_baseline_site_of(in, f);
   json_t *names = NULL;
   for (int i = 0; i < f->n; i++) {
     const struct inst_fact *x = &f->v[i];
     if (x->kind != INST_FACT_RETURNED || !inst_name_listed(in->cfg.p.sensitive_attributes, x->name) ||
-        inst_baseline_has(site, INST_FACT_RETURNED, x->name))
+        inst_baseline_knows(in, f, INST_FACT_RETURNED, x->name))
       continue;
     if (!names) names = json_array();
     json_array_append_new(names, json_string(x->name));
