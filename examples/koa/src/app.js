@@ -169,35 +169,29 @@ export function createApp({ ddb, table = 'Users' }) {
     });
   });
 
+  // Both theme routes write the same way; only the safe one checks the input.
+  const setTheme = (ctx, theme) => answer(ctx, async () => {
+    await ddb.send(new UpdateItemCommand({
+      TableName: table,
+      Key: marshall({ userId: ctx.params.id }),
+      UpdateExpression: 'SET #t = :t',
+      ExpressionAttributeNames: { '#t': 'theme' },
+      ExpressionAttributeValues: marshall({ ':t': theme }),
+    }));
+    return { ok: true };
+  });
+
   // UNSAFE: whatever the body holds becomes the attribute's value.
   router.put('/users/:id/theme', async (ctx) => {
     const { theme } = await readJson(ctx);
-    await answer(ctx, async () => {
-      await ddb.send(new UpdateItemCommand({
-        TableName: table,
-        Key: marshall({ userId: ctx.params.id }),
-        UpdateExpression: 'SET #t = :t',
-        ExpressionAttributeNames: { '#t': 'theme' },
-        ExpressionAttributeValues: marshall({ ':t': theme }),
-      }));
-      return { ok: true };
-    });
+    await setTheme(ctx, theme);
   });
 
   // Safe twin: a short string only.
   router.put('/users-safe/:id/theme', async (ctx) => {
     const { theme } = await readJson(ctx);
     if (typeof theme !== 'string' || theme.length > 32) ctx.throw(400, 'bad theme');
-    await answer(ctx, async () => {
-      await ddb.send(new UpdateItemCommand({
-        TableName: table,
-        Key: marshall({ userId: ctx.params.id }),
-        UpdateExpression: 'SET #t = :t',
-        ExpressionAttributeNames: { '#t': 'theme' },
-        ExpressionAttributeValues: marshall({ ':t': theme }),
-      }));
-      return { ok: true };
-    });
+    await setTheme(ctx, theme);
   });
 
   // UNSAFE: the body is spread into the item (mass assignment).
